@@ -1,0 +1,36 @@
+# A fresh machine needs only Python 3.11+: these targets make .venv and install into it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set up, then open newsreader on this workspace (the bundled seeds at first)
+run: $(STAMP)
+	$(BIN)/newsreader $(ARGS)
+
+## test: set up, then run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check tui tests bench
+	$(BIN)/ruff format --check tui tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format tui tests bench
+	$(BIN)/ruff check --fix tui tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## screenshots: regenerate docs/*.svg from the real app
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py

@@ -1,0 +1,40 @@
+"""Shared fixtures: the seeds, a workspace on a temporary DB, and the app on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+REUTERS = SEEDS / "000_c2646e842424a595.txt"
+NYT = SEEDS / "002_db01bee56135c3f7.txt"
+POST = SEEDS / "003_9f0d3ca73a883f57.txt"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "annotations" / "newsreader.json"
+
+
+@pytest.fixture
+def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the repo root, so paths show as ``seeds/…`` (stable snapshots)."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+@pytest.fixture
+def workspace(db: Path, in_root: Path):
+    ws = Workspace.open([SEEDS], db=db)
+    yield ws
+    ws.close()
+
+
+def make_app(db: Path, paths: list[Path] | None = None):
+    from tui.app.app import NewsreaderApp
+
+    return NewsreaderApp(Workspace.open(paths or [SEEDS], db=db))

@@ -1,0 +1,208 @@
+"""The app, driven like a user: Pilot key presses and clicks on the real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from tests.conftest import SEEDS, make_app
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.metadata import MetadataScreen
+from tui.app.widgets.article_list import ArticleList
+from tui.app.widgets.reader import Reader
+from tui.core.store import Store
+
+SIZE = (160, 48)
+
+
+async def test_three_panes_on_the_seeds(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = app.query_one(ArticleList)
+        assert listing.option_count == 3
+        assert app.focused is listing
+        reader = app.query_one(Reader)
+        lines = reader.visible_text()
+        assert lines[0].startswith("The U.S. Department of Homeland Security wants to deputize")
+        assert "Reuters · Ted Hesson · 2025-02-10" in lines
+        assert any(line.startswith("seeds/000_c2646e842424a595.txt · 318 words") for line in lines)
+        assert any(line.startswith("WASHINGTON (Reuters) - The U.S. Department") for line in lines)
+        notes = app.query_one("#notes-empty")
+        assert "No annotations in this article yet" in str(notes.render())
+
+
+async def test_tab_moves_between_panes(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        seen = []
+        for _ in range(3):
+            seen.append(app.focused.id)
+            await pilot.press("tab")
+        assert seen == ["articles", "reader", "notes-list"]
+        assert app.focused.id == "articles"
+        await pilot.press("shift+tab")
+        assert app.focused.id == "notes-list"
+
+
+async def test_open_each_article_and_read_its_header(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    expected = [
+        ("The U.S. Department", "Reuters · Ted Hesson · 2025-02-10"),
+        ("The Department of Homeland Security is asking", "The New York Times"),
+        ("Homeland Security Secretary Kristi L. Noem", "The Washington Post (via Anchorage Daily News)"),
+    ]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        for index, (title, citation) in enumerate(expected):
+            if index:
+                await pilot.press("j")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.focused is reader
+            lines = reader.visible_text()
+            assert lines[0].startswith(title), lines[0]
+            assert citation in lines
+            await pilot.press("shift+tab")
+        assert "[image: adn.com]" in reader.visible_text()
+        assert app.query_one("#reader").border_title == "The Washington Post"
+
+
+async def test_cursor_and_keyboard_selection(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        reader = app.query_one(Reader)
+        text = reader.article.text
+        assert reader.cursor == 0
+        await pilot.press(*["right"] * 11)
+        assert text[reader.cursor :].startswith("(Reuters)")
+        await pilot.press(*["shift+right"] * 9)
+        assert reader.selection is not None
+        assert text[reader.selection.start : reader.selection.end] == "(Reuters)"
+        await pilot.press("escape")
+        assert reader.selection is None
+        row = reader.row_of(reader.cursor)
+        await pilot.press("j", "j")
+        assert reader.row_of(reader.cursor) == row + 2
+        await pilot.press("k")
+        assert reader.row_of(reader.cursor) == row + 1
+        await pilot.press("G")
+        assert reader.cursor == len(text)
+        await pilot.press("g")
+        assert reader.cursor == 0
+        await pilot.press("pagedown")
+        assert reader.scroll_offset.y > 0
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right")
+        assert reader.selection is not None
+
+
+async def test_mouse_drag_selects(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        # Press on the first body line at column 0, drag 10 cells right, release.
+        # Offsets are from the widget's corner: a border cell, then a padding cell.
+        y = reader.row_of(0) + 1
+        await pilot.mouse_down(reader, offset=(2, y))
+        await pilot.hover(reader, offset=(12, y))
+        await pilot.mouse_up(reader, offset=(12, y))
+        assert app.focused is reader
+        assert reader.selection is not None
+        assert reader.article.text[reader.selection.start : reader.selection.end] == "WASHINGTON"
+
+
+async def test_edit_metadata_is_stored(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, MetadataScreen)
+        date = app.screen.query_one("#field-date", Input)
+        date.value = "Feb 10"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MetadataScreen)  # rejected: not a date
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#metadata-error").render())
+        date.value = "2025-02-10"
+        app.screen.query_one("#field-author", Input).value = "Andrew Duehren"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, MetadataScreen)
+        assert "The New York Times · Andrew Duehren · 2025-02-10" in app.query_one(Reader).visible_text()
+    with Store(db, readonly=True) as store:
+        overrides = store.overrides()
+    assert list(overrides.values()) == [{"author": "Andrew Duehren", "date": "2025-02-10"}]
+    # A restarted app shows the edit.
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert "The New York Times · Andrew Duehren · 2025-02-10" in app.query_one(Reader).visible_text()
+
+
+async def test_help_lists_keys(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for expected in ("Quit", "Edit metadata", "Select left", "Page down", "Command palette"):
+            assert expected in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_opens_an_article(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open: Homeland Security Secretary")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current is not None and app.current.meta.outlet == "The Washington Post"
+        assert app.focused is app.query_one(Reader)
+
+
+async def test_hostile_article_is_shown_literally(db: Path, tmp_path: Path, in_root: Path) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "markup.txt").write_text(
+        "Hostile \x1b[31mred\x1b[0m [bold]x[/bold] and [link=http://x]y[/link] "
+        "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\ "
+        "\x1b]52;c;ZXZpbA==\x07clip [unbalanced\x00 nul\x9b2J.\n"
+    )
+    app = make_app(db, [folder])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        expected = "Hostile red [bold]x[/bold] and [link=http://x]y[/link] link clip [unbalanced nul."
+        assert reader.article.text == expected
+        body = "".join(reader.visible_text()[reader.row_of(0) :])
+        assert body == expected
+        listing = app.query_one(ArticleList)
+        assert "[bold]x[/bold]" in str(listing.get_option_at_index(0).prompt)
+        screen = app.export_screenshot()
+        assert "[bold]x[/bold]" in screen.replace("&#160;", " ")
+        assert "evil" not in screen and "ZXZpbA" not in screen
+
+
+async def test_quit(db: Path, in_root: Path) -> None:
+    app = make_app(db, [SEEDS])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert isinstance(app.query_one(ArticleList), OptionList) if app.is_running else True

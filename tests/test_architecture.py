@@ -1,0 +1,38 @@
+"""The domain core must not depend on the UI."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+CORE = ROOT / "tui" / "core"
+
+
+def test_core_source_has_no_textual_import() -> None:
+    offenders = []
+    for path in CORE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("textual", "tui.app")]
+    assert offenders == []
+
+
+def test_importing_core_and_cli_loads_no_textual() -> None:
+    modules = [f"tui.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"] + ["tui.cli"]
+    code = f"import sys; import {', '.join(modules)}; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_seeds_are_the_shared_originals() -> None:
+    names = sorted(p.name for p in (ROOT / "seeds").iterdir())
+    assert names == ["000_c2646e842424a595.txt", "002_db01bee56135c3f7.txt", "003_9f0d3ca73a883f57.txt"]
+    assert Path(ROOT / "seeds" / names[0]).read_text().startswith(" date 2025-02-10 By Ted Hesson")

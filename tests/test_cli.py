@@ -1,0 +1,115 @@
+"""The command line: help, version, list, errors and exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+from tui.cli import main
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_and_version(tmp_path: Path) -> None:
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "newsreader list" in result.stdout
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("newsreader ")
+    assert run("list", "--help", cwd=tmp_path).returncode == 0
+
+
+def test_list_seeds_by_default(tmp_path: Path) -> None:
+    result = run("list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["ID", "OUTLET", "AUTHOR"]
+    assert "Reuters" in lines[1] and "Ted Hesson" in lines[1] and "2025-02-10" in lines[1]
+    assert "The New York Times" in lines[2]
+    assert "The Washington Post" in lines[3]
+    assert not (tmp_path / "annotations").exists()  # listing writes nothing
+
+
+def test_list_json(tmp_path: Path) -> None:
+    result = run("list", "--json", str(SEEDS), cwd=tmp_path)
+    assert result.returncode == 0
+    rows = json.loads(result.stdout)
+    assert [r["outlet"] for r in rows] == ["Reuters", "The New York Times", "The Washington Post"]
+    assert set(rows[0]) >= {"id", "outlet", "author", "date", "words", "annotations", "orphans", "title", "path", "via"}
+    assert rows[0]["author"] == "Ted Hesson" and rows[0]["date"] == "2025-02-10"
+    assert rows[2]["via"] == "Anchorage Daily News"
+    assert all(r["annotations"] == 0 and r["orphans"] == 0 for r in rows)
+
+
+def test_missing_path_exit_2(tmp_path: Path) -> None:
+    result = run("list", str(tmp_path / "nope"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"foo": 1}'])
+def test_bad_db_exit_2_and_untouched(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "my.json"
+    db.write_bytes(content)
+    for args in (["list", "--db", str(db)], ["--db", str(db)]):
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert str(db) in result.stderr
+        assert "Traceback" not in result.stderr
+    assert db.read_bytes() == content
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    db = tmp_path / "env.json"
+    db.write_bytes(b"nope")
+    result = run("list", cwd=tmp_path, env={"NEWSREADER_DB": str(db)})
+    assert result.returncode == 2 and str(db) in result.stderr
+
+
+def test_bad_usage_exit_2(tmp_path: Path) -> None:
+    result = run("list", "--bogus", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def test_hostile_file_names_and_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "evil\x1b[31m.txt").write_text("\x1b]52;c;ZXZpbA==\x07[bold]Title[/bold] \x1b[2J text.")
+    result = run("list", str(folder), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout and "\x1b" not in result.stderr
+    assert "[bold]Title[/bold]" in result.stdout
+    result = run("list", "--json", str(folder), cwd=tmp_path)
+    assert "\x1b" not in result.stdout
+    assert json.loads(result.stdout)[0]["title"] == "[bold]Title[/bold] text"
+
+
+def test_internal_error_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def explode(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(__import__("tui.cli").cli.HANDLERS, "list", explode)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: boom" in err and "Traceback" not in err

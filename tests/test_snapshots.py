@@ -1,0 +1,22 @@
+"""Looks: SVG snapshots of each screen (update with `pytest --snapshot-update`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import make_app
+
+SIZE = (160, 48)
+
+
+def test_main_screen(snap_compare, db: Path, in_root: Path) -> None:
+    assert snap_compare(make_app(db), terminal_size=SIZE)
+
+
+def test_reading_the_post_with_a_selection(snap_compare, db: Path, in_root: Path) -> None:
+    keys = ["j", "j", "enter", "j", "j", *["shift+right"] * 20]
+    assert snap_compare(make_app(db), press=keys, terminal_size=SIZE)
+
+
+def test_help_screen(snap_compare, db: Path, in_root: Path) -> None:
+    assert snap_compare(make_app(db), press=["question_mark"], terminal_size=SIZE)

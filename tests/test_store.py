@@ -1,0 +1,183 @@
+"""The store: atomic writes, refusing foreign files, locking, merging, undo."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.core.anchoring import Selector
+from tui.core.annotation import Annotation
+from tui.core.store import HISTORY_LIMIT, Store, StoreBusy, StoreError, backup_path
+
+TEXT = "The quick brown fox jumps over the lazy dog."
+
+
+def note(**values: object) -> Annotation:
+    return Annotation.new("article1", "a.txt", Selector.of(TEXT, 4, 9), **values)
+
+
+def test_new_store_writes_schema(db: Path) -> None:
+    with Store(db):
+        pass
+    data = json.loads(db.read_text())
+    assert data["_meta"]["schema"] == {"app": "newsreader", "version": 1}
+
+
+def test_change_is_on_disk_when_done(db: Path) -> None:
+    with Store(db) as store:
+        annotation = note(tags=("fox",))
+        with store.change("highlight") as change:
+            change.put(annotation)
+        on_disk = json.loads(db.read_text())
+        assert on_disk["annotations"][annotation.id]["tags"] == ["fox"]
+    with Store(db) as again:
+        assert again.annotations() == [annotation]
+
+
+def test_atomic_write_leaves_old_file_on_failure(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(db) as store:
+        with store.change("first") as change:
+            change.put(note())
+        before = db.read_bytes()
+
+        def boom(*args: object) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(os, "replace", boom)
+        with pytest.raises(OSError), store.change("second") as change:
+            change.put(note())
+        monkeypatch.undo()
+        assert db.read_bytes() == before
+        assert len(store.annotations()) == 1  # memory rolled back to the file
+        assert not [p for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b'{"_meta": {"schema": {"app": "newsreader", "vers', "not valid JSON"),
+        (b"<html>not json</html>", "not valid JSON"),
+        (b'{"_default": {"1": {"name": "x"}}}', "not a newsreader DB"),
+        (b"[1, 2, 3]", "not a newsreader DB"),
+        (b'{"_meta": {"schema": {"app": "newsreader", "version": 99}}}', "newer newsreader"),
+        (b'{"_meta": {"schema": {"app": "newsreader", "version": 1}}, "annotations": [1]}', "damaged"),
+    ],
+)
+def test_refuses_bad_files_untouched(db: Path, content: bytes, problem: str) -> None:
+    db.parent.mkdir(parents=True)
+    db.write_bytes(content)
+    with pytest.raises(StoreError, match=problem) as caught:
+        Store(db)
+    assert str(db) in str(caught.value)
+    assert db.read_bytes() == content
+    assert caught.value.exit_code == 2
+
+
+def test_backup_of_last_good_db(db: Path) -> None:
+    with Store(db) as store, store.change("x") as change:
+        change.put(note())
+    with Store(db):
+        pass
+    assert json.loads(backup_path(db).read_text()) == json.loads(db.read_text())
+    db.write_bytes(b"garbage")
+    with pytest.raises(StoreError, match="last good copy"):
+        Store(db)
+
+
+def test_two_stores_merge_on_write(db: Path) -> None:
+    first, second = Store(db), Store(db)
+    a, b = note(note="from first"), note(note="from second")
+    with first.change("a") as change:
+        change.put(a)
+    with second.change("b") as change:  # reloads first's change before writing
+        change.put(b)
+    assert first.sync()
+    assert {x.note for x in first.annotations()} == {"from first", "from second"}
+    with Store(db) as third:
+        assert len(third.annotations()) == 2
+    first.close()
+    second.close()
+
+
+def test_lock_held_by_another_process(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store(db) as store:
+        holder = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); "
+                "print('locked', flush=True); time.sleep(30)",
+                str(store.lock_path),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            monkeypatch.setattr("tui.core.store.LOCK_TIMEOUT", 0.2)
+            with pytest.raises(StoreBusy, match="another newsreader"), store.change("x") as change:
+                change.put(note())
+        finally:
+            holder.kill()
+            holder.wait()
+        with store.change("x") as change:  # the lock died with its process
+            change.put(note())
+    assert fcntl  # imported for the child's benefit
+
+
+def test_undo_redo_persist_across_restarts(db: Path) -> None:
+    annotation = note()
+    with Store(db) as store:
+        with store.change("highlight") as change:
+            change.put(annotation)
+        with store.change("tag") as change:
+            change.put(annotation.edited(tags=("x",)))
+    with Store(db) as store:
+        assert store.undo() == "tag"
+        assert store.annotations()[0].tags == ()
+    with Store(db) as store:
+        assert store.undo() == "highlight"
+        assert store.annotations() == []
+        assert store.undo() is None
+        assert store.redo() == "highlight"
+        assert store.redo() == "tag"
+        assert store.redo() is None
+        assert store.annotations()[0].tags == ("x",)
+
+
+def test_new_change_drops_redo_branch(db: Path) -> None:
+    with Store(db) as store:
+        with store.change("one") as change:
+            change.put(note())
+        store.undo()
+        with store.change("two") as change:
+            change.put(note())
+        assert store.redo() is None
+        assert store.undo() == "two"
+
+
+def test_history_is_bounded(db: Path) -> None:
+    with Store(db) as store:
+        for i in range(HISTORY_LIMIT + 20):
+            with store.change(f"c{i}") as change:
+                change.put(note())
+        undone = 0
+        while store.undo() is not None:
+            undone += 1
+        assert undone == HISTORY_LIMIT >= 100
+        assert len(store.annotations()) == 20
+
+
+def test_readonly_store_does_not_create_files(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "db.json"
+    store = Store(path, readonly=True)
+    assert store.annotations() == []
+    assert not path.parent.exists()

@@ -1,0 +1,71 @@
+"""The ``?`` screen: every key, read from the bindings themselves so it cannot drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "escape": "esc",
+}
+
+
+def key_label(keys: str) -> str:
+    """``shift+up,k`` → ``shift+↑ / k``."""
+    labels = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        labels.append("+".join(KEY_NAMES.get(part, part) for part in parts))
+    return " / ".join(labels)
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    rows = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            rows.append((binding.key_display or key_label(binding.key), binding.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """Sections of ``(title, rows)`` and free text, dismissed with escape, q or ?."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+    ]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], footer: str = "") -> None:
+        super().__init__()
+        self._sections = sections
+        self._footer = footer
+
+    def compose(self) -> ComposeResult:
+        parts: list[Content | str] = [Content.styled("newsreader — keys\n", "bold")]
+        for title, rows in self._sections:
+            parts.append(Content.styled(f"\n{title}\n", "bold $accent"))
+            width = max((len(key) for key, _ in rows), default=0)
+            for key, description in rows:
+                parts += [Content.styled(f"  {key.ljust(width)}  ", "bold"), Content(description), "\n"]
+        if self._footer:
+            parts += ["\n", Content(self._footer)]
+        with VerticalScroll(id="help-body"):
+            yield Static(Content.assemble(*parts), id="help-text")
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

@@ -1,0 +1,69 @@
+"""Editing an article's citation metadata. Edits are stored, never written into the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.core.article import METADATA_FIELDS, Article
+
+LABELS = {"title": "Title", "outlet": "Outlet", "author": "Author", "date": "Date", "url": "URL", "via": "Via"}
+PLACEHOLDERS = {"date": "YYYY-MM-DD", "via": "republished by (optional)", "url": "https://…"}
+
+
+class MetadataScreen(ModalScreen[dict[str, str] | None]):
+    """Returns the fields that differ from the inferred values (the overrides), or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, article: Article) -> None:
+        super().__init__()
+        self.article = article
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.assemble(("Edit metadata", "bold"), "  ", (self.article.path.name, "$text-muted")))
+            with Grid(id="metadata-fields"):
+                for name in METADATA_FIELDS:
+                    yield Label(LABELS[name])
+                    yield Input(
+                        getattr(self.article.meta, name),
+                        placeholder=PLACEHOLDERS.get(name, getattr(self.article.inferred, name)),
+                        id=f"field-{name}",
+                    )
+            yield Static(id="metadata-error")
+            yield Static(Content("Empty fields fall back to what was inferred from the file."), classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values = {name: " ".join(self.query_one(f"#field-{name}", Input).value.split()) for name in METADATA_FIELDS}
+        date = values["date"]
+        if date:
+            try:
+                dt.date.fromisoformat(date)
+            except ValueError:
+                self.query_one("#metadata-error", Static).update(Content(f"Date must be YYYY-MM-DD, not {date!r}."))
+                self.query_one("#field-date", Input).focus()
+                return
+        inferred = self.article.inferred.as_dict()
+        self.dismiss({k: v for k, v in values.items() if v and v != inferred[k]})

@@ -1,0 +1,93 @@
+"""The article list: title, outlet, date and annotation count of each article."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from tui.core.article import Article
+
+
+def article_prompt(article: Article, notes: int, *, marked: bool = False) -> Content:
+    """Two blocks: the title, then ``outlet · date · N notes`` dimmed."""
+    title = article.meta.title or article.path.name
+    if article.is_empty:
+        title = f"(empty) {article.path.name}"
+    details = [article.meta.outlet or "outlet unknown", article.meta.date]
+    if notes:
+        details.append(f"{notes} note{'s' if notes != 1 else ''}")
+    mark = Content.styled("● ", "$accent bold") if marked else Content("")
+    return Content.assemble(
+        mark,
+        Content.styled(title, "bold"),
+        "\n",
+        Content.styled(" · ".join(d for d in details if d), "$text-muted"),
+    )
+
+
+class ArticleList(OptionList):
+    """Posts ``Opened`` as the highlight moves, so the reader follows the cursor."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "select", "Read", show=True),
+        Binding("e", "edit_metadata", "Edit metadata", show=True),
+    ]
+
+    class Opened(Message):
+        """An article became current."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Chosen(Message):
+        """The user pressed enter on an article: read it."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class EditRequested(Message):
+        """The user asked to edit an article's metadata."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def show(self, articles: list[Article], notes: dict[str, int], *, current: str | None = None) -> None:
+        """Replace the list, keeping ``current`` highlighted."""
+        options: list[Option | None] = []
+        for article in articles:
+            options += [Option(article_prompt(article, notes.get(article.id, 0)), id=article.id), None]
+        self.set_options(options[:-1])
+        if current is not None:
+            try:
+                self.highlighted = self.get_option_index(current)
+            except OptionDoesNotExist:  # the article left the list
+                self.highlighted = 0 if articles else None
+        elif articles:
+            self.highlighted = 0
+
+    @property
+    def current(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Opened(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Chosen(event.option.id))
+
+    def action_edit_metadata(self) -> None:
+        if self.current is not None:
+            self.post_message(self.EditRequested(self.current))

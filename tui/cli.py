@@ -1,0 +1,167 @@
+"""The ``newsreader`` command: parse arguments, then call the domain or start the app.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 ok, 1 the work failed,
+2 bad usage or bad input. No traceback reaches a user: an unexpected error is
+written to a log file beside the DB and named in a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from tui import __version__
+from tui.core.article import printable
+from tui.core.errors import NewsreaderError
+from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
+
+COMMANDS = ("list",)
+
+DESCRIPTION = """\
+A keyboard-first terminal reader and annotator for news research.
+
+  newsreader [PATH ...]            open the app on these files and folders
+                                   (none: this workspace's folders, else the bundled seeds)
+  newsreader list [PATH ...]       list articles with their annotation counts
+"""
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help=f"the annotation DB (default: ${DB_ENV} or annotations/newsreader.json in the current folder)",
+    )
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="article files (.txt, .md) or folders")
+    _add_db(parser)
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"newsreader {command}")
+    _add_db(parser)
+    if command == "list":
+        parser.description = "List articles: id, outlet, author, date, words, annotations, orphans, title, path."
+        parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def _notices(workspace: Workspace) -> None:
+    for notice in workspace.corpus.notices:
+        print(f"newsreader: {printable(str(notice))}", file=sys.stderr)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    _notices(workspace)
+    annotations = workspace.store.annotations()
+    rows = []
+    for article in workspace.corpus:
+        mine = [a for a in annotations if a.article_id == article.id]
+        rows.append(
+            {
+                "id": article.id,
+                "outlet": article.meta.outlet,
+                "author": article.meta.author,
+                "date": article.meta.date,
+                "words": article.words,
+                "annotations": len(mine),
+                "orphans": sum(a.orphaned for a in mine),
+                "title": article.meta.title,
+                "path": display_path(article.path),
+                "via": article.meta.via,
+                "url": article.meta.url,
+                "empty": article.is_empty,
+            }
+        )
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    if not rows:
+        print("newsreader: no articles found", file=sys.stderr)
+        return 0
+    headings = ("ID", "OUTLET", "AUTHOR", "DATE", "WORDS", "NOTES", "ORPH", "TITLE")
+    table = [
+        (
+            r["id"],
+            r["outlet"] or "—",
+            r["author"] or "—",
+            r["date"] or "—",
+            str(r["words"]),
+            str(r["annotations"]),
+            str(r["orphans"]),
+            "(empty) " + r["path"] if r["empty"] else r["title"],
+        )
+        for r in rows
+    ]
+    widths = [min(max(len(h), *(len(row[i]) for row in table)), 28) for i, h in enumerate(headings[:-1])]
+    for row in [headings, *table]:
+        cells = [
+            printable(cell)[:width].ljust(width) if i < 4 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
+        print("  ".join([*cells, printable(row[-1])]))
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    workspace = Workspace.open(args.paths, db=db_path(args.db))
+    try:
+        from tui.app.app import NewsreaderApp
+
+        app = NewsreaderApp(workspace)
+        app.run()
+        return app.return_code or 0
+    finally:
+        workspace.close()
+
+
+HANDLERS = {"list": cmd_list}
+
+
+def _crash_log(error: BaseException) -> str:
+    """Write the traceback somewhere a user can send it; return where."""
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / "newsreader-crash.log"
+    try:
+        path.write_text("".join(traceback.format_exception(error)))
+        return str(path)
+    except OSError:
+        return "(could not write a crash log)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _command_parser(argv[0]).parse_args(argv[1:])
+            return HANDLERS[argv[0]](args)
+        return cmd_open(_open_parser().parse_args(argv))
+    except NewsreaderError as error:
+        print(f"newsreader: {printable(str(error))}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # `newsreader list | head`: not an error
+        return 0
+    except Exception as error:
+        where = _crash_log(error)
+        print(
+            f"newsreader: internal error: {printable(str(error)) or type(error).__name__} (details in {where})",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,97 @@
+"""Annotation: a highlighted passage of one article with its color, tags and note."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from tui.core.anchoring import Selector
+
+
+class AnchorState(StrEnum):
+    """Where the passage was found when the article was last loaded."""
+
+    ANCHORED = "anchored"  # at its stored position
+    REANCHORED = "re-anchored"  # found elsewhere, or in edited text
+    ORPHANED = "orphaned"  # not found: kept, listed, exported, never dropped
+
+
+def now() -> str:
+    """UTC timestamp as stored: ISO 8601, second precision."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One annotation. ``start``/``end`` are where it is anchored in the current text."""
+
+    id: str
+    article_id: str
+    path: str
+    selector: Selector
+    color: str = "yellow"
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    created: str = field(default_factory=now)
+    updated: str = field(default_factory=now)
+    state: AnchorState = AnchorState.ANCHORED
+    start: int = -1
+    end: int = -1
+
+    @classmethod
+    def new(cls, article_id: str, path: str, selector: Selector, **values: object) -> Annotation:
+        stamp = now()
+        return cls(
+            id=uuid.uuid4().hex,
+            article_id=article_id,
+            path=path,
+            selector=selector,
+            created=stamp,
+            updated=stamp,
+            start=selector.start,
+            end=selector.end,
+            **values,  # type: ignore[arg-type]
+        )
+
+    @property
+    def orphaned(self) -> bool:
+        return self.state is AnchorState.ORPHANED
+
+    def edited(self, **values: object) -> Annotation:
+        """A copy with ``values`` changed and ``updated`` stamped."""
+        return replace(self, updated=now(), **values)  # type: ignore[arg-type]
+
+    def to_doc(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "path": self.path,
+            "selector": self.selector.as_dict(),
+            "color": self.color,
+            "tags": list(self.tags),
+            "note": self.note,
+            "created": self.created,
+            "updated": self.updated,
+            "anchor": {"state": self.state.value, "start": self.start, "end": self.end},
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Annotation:
+        selector = Selector.from_dict(doc["selector"])
+        anchor = doc.get("anchor") or {}
+        return cls(
+            id=str(doc["id"]),
+            article_id=str(doc["article_id"]),
+            path=str(doc.get("path", "")),
+            selector=selector,
+            color=str(doc.get("color", "yellow")),
+            tags=tuple(str(t) for t in doc.get("tags", ())),
+            note=str(doc.get("note", "")),
+            created=str(doc.get("created", "")),
+            updated=str(doc.get("updated", "")),
+            state=AnchorState(anchor.get("state", AnchorState.ANCHORED)),
+            start=int(anchor.get("start", selector.start)),
+            end=int(anchor.get("end", selector.end)),
+        )

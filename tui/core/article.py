@@ -1,0 +1,340 @@
+"""Article: cleaned text plus the metadata a researcher cites (title, outlet, author, date).
+
+Article text is untrusted. ``clean_text`` removes everything a terminal could act
+on (escape sequences, control characters, bidi overrides) before anything else
+sees the text, so every offset (passages, annotations, search hits) indexes the
+exact string the reader shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+from sentencex import segment
+
+from tui.core.passages import Span, paragraphs
+
+# --- cleaning ---------------------------------------------------------------
+
+_ESCAPES = re.compile(
+    r"""
+      (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?      # OSC: titles, OSC 8 links, OSC 52 clipboard
+    | (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                        # CSI: colours, cursor moves
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC strings
+    | \x1b [ -/]* [0-~]?                                          # other escapes (nF, Fp, Fe, Fs)
+    """,
+    re.VERBOSE,
+)
+# C0 and C1 controls except tab and newline; DEL; bidi embeddings, overrides and
+# isolates (they can reorder what the terminal shows); zero-width spaces and
+# stray BOMs. ZWJ/ZWNJ stay: scripts and emoji need them.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
+
+
+def clean_text(raw: str) -> str:
+    """Return ``raw`` with newlines normalized and nothing a terminal could interpret."""
+    text = _NEWLINES.sub("\n", raw)
+    text = _ESCAPES.sub("", text)
+    if "\t" in text:
+        text = text.expandtabs(4)
+    return _CONTROLS.sub("", text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Escape control characters (``\\x1b`` ...) in a message bound for a terminal, e.g. a file name."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def normalize_for_id(text: str) -> str:
+    """The form of the text an article id hashes: whitespace-insensitive, NFC."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def article_id(text: str) -> str:
+    """A short, stable id: the same words give the same id whatever the file is called."""
+    return hashlib.sha256(normalize_for_id(text).encode("utf-8")).hexdigest()[:12]
+
+
+# --- metadata -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a citation needs. Empty strings mean unknown."""
+
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+    via: str = ""  # the outlet that republished it, e.g. a wire story on a local site
+
+    def merged(self, overrides: dict[str, str]) -> Metadata:
+        known = {f.name for f in fields(self)}
+        return replace(self, **{k: str(v) for k, v in overrides.items() if k in known})
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+METADATA_FIELDS = tuple(f.name for f in fields(Metadata))
+
+# Outlets by web host (suffix match) and by the names wires put in datelines.
+OUTLET_BY_HOST = {
+    "adn.com": "Anchorage Daily News",
+    "apnews.com": "The Associated Press",
+    "bbc.co.uk": "BBC News",
+    "bbc.com": "BBC News",
+    "bloomberg.com": "Bloomberg",
+    "cnn.com": "CNN",
+    "ft.com": "Financial Times",
+    "latimes.com": "Los Angeles Times",
+    "npr.org": "NPR",
+    "nytimes.com": "The New York Times",
+    "politico.com": "Politico",
+    "reuters.com": "Reuters",
+    "theguardian.com": "The Guardian",
+    "washingtonpost.com": "The Washington Post",
+    "wsj.com": "The Wall Street Journal",
+}
+_WIRES = {"reuters": "Reuters", "ap": "The Associated Press", "afp": "AFP", "bloomberg": "Bloomberg"}
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_ALIASES = {
+    "title": ("title", "headline"),
+    "outlet": ("outlet", "source", "publisher", "publication", "site"),
+    "author": ("author", "authors", "byline", "by"),
+    "date": ("date", "published", "published_at", "pubdate"),
+    "url": ("url", "link", "source_url", "canonical_url"),
+    "via": ("via", "republished_by"),
+}
+_HEADER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+by\s+(.+?))?\s*", re.IGNORECASE)
+_BYLINE = re.compile(r"\s*by\s+([A-Z][^\n]{1,80}?)\s*", re.IGNORECASE)
+_H1 = re.compile(r"#\s+(.+?)\s*#*\s*")
+_IMAGE_LINE = re.compile(r"(?m)^[ \t]*!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)[ \t]*$")
+_DATELINE = re.compile(
+    r"\s*(?P<place>[A-Z][A-Z .,'’-]{1,40}?)(?:,\s*[A-Z][\w.]*)?\s*\((?P<wire>[A-Za-z]{2,12})\)\s*[-—–]+\s*"
+)
+_OUTLET_NAME = r"(?:[Tt]he\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4}"
+_SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)\s+by\s+(?P<outlet>{_OUTLET_NAME})")
+_NOT_OUTLETS = {"the", "officials", "congress", "the department", "the white house"}
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%Y/%m/%d")
+_TITLE_MAX = 100
+_CLAUSE_MAX = 120
+
+
+def _host_outlet(url: str) -> str:
+    host = (urlparse(url).hostname or "").lower()
+    for domain, outlet in OUTLET_BY_HOST.items():
+        if host == domain or host.endswith("." + domain):
+            return outlet
+    return ""
+
+
+def _normalize_date(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
+    """Split YAML front matter off ``text``: (fields, rest, warning)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, None
+    try:
+        data = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        return {}, text, f"front matter is not valid YAML{where}; shown as text"
+    if not isinstance(data, dict):
+        return {}, text, "front matter is not a YAML mapping; shown as text"
+    result: dict[str, str] = {}
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    for name, aliases in _FRONT_MATTER_ALIASES.items():
+        for alias in aliases:
+            value = lowered.get(alias)
+            if value in (None, ""):
+                continue
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            result[name] = _normalize_date(value) if name == "date" else " ".join(str(value).split())
+            break
+    return result, text[match.end() :], None
+
+
+def _image_placeholder(match: re.Match[str]) -> str:
+    alt = " ".join(match.group(1).split())
+    host = (urlparse(match.group(2)).hostname or "").removeprefix("www.")
+    label = " — ".join(part for part in (alt, host) if part) or "image"
+    return f"[image: {label}]"
+
+
+def shorten(text: str, limit: int = _TITLE_MAX) -> str:
+    """Shorten at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:—-") + "…"
+
+
+def _title_from(first_paragraph: str) -> str:
+    """A title from the lede: its first clause if that reads as a headline, else shortened."""
+    sentence = next(iter(segment("en", first_paragraph)), first_paragraph).strip().rstrip(".")
+    clause = sentence.split(", ", 1)[0]
+    if 40 <= len(clause) <= _CLAUSE_MAX:
+        return clause
+    return shorten(sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Body text and what was learned from the file while cleaning it."""
+
+    text: str
+    inferred: Metadata
+    figures: tuple[Span, ...]
+    warnings: tuple[str, ...]
+
+
+def parse(raw: str) -> Parsed:
+    """Clean ``raw`` file text and infer its metadata (see DESIGN.md for the order)."""
+    warnings: list[str] = []
+    text = clean_text(raw)
+    found, text, warning = _front_matter(text)
+    if warning:
+        warnings.append(warning)
+
+    # Header lines at the top: "date … By …", a Markdown H1, a byline.
+    lines = text.split("\n")
+    header: dict[str, str] = {}
+    index = 0
+    while index < len(lines) and index < 8:
+        line = lines[index]
+        if not line.strip():
+            index += 1
+            continue
+        if m := _HEADER.fullmatch(line):
+            header.setdefault("date", m.group(1))
+            if m.group(2):
+                header.setdefault("author", m.group(2).strip())
+        elif (m := _H1.fullmatch(line)) and "title" not in header:
+            header["title"] = m.group(1)
+        elif (m := _BYLINE.fullmatch(line)) and "author" not in header:
+            header["author"] = m.group(1)
+        else:
+            break
+        index += 1
+    text = "\n".join(lines[index:])
+
+    # Markdown image lines become a short placeholder; remember their hosts.
+    image_hosts = [urlparse(m.group(2)).hostname or "" for m in _IMAGE_LINE.finditer(text)]
+    text = _IMAGE_LINE.sub(_image_placeholder, text).rstrip()
+    figures = tuple(Span(m.start(), m.end()) for m in re.finditer(r"(?m)^\[image: [^\n]*\]$", text))
+
+    paras = [p for p in paragraphs(text) if p not in figures]
+    lede = text[paras[0].start : paras[0].end] if paras else ""
+
+    outlet = ""
+    if m := _DATELINE.match(lede):
+        outlet = _WIRES.get(m.group("wire").lower(), "")
+        if outlet:
+            lede = lede[m.end() :]
+    if not outlet:
+        for m in _SEEN_BY.finditer(text):
+            name = m.group("outlet").rstrip(".,'’")
+            if name.lower() not in _NOT_OUTLETS:
+                outlet = name[0].upper() + name[1:]
+                break
+    host_outlet = next((o for o in map(_host_outlet, (f"//{h}" for h in image_hosts)) if o), "")
+    via = ""
+    if not outlet:
+        outlet = host_outlet
+    elif host_outlet and host_outlet != outlet:
+        via = host_outlet
+
+    inferred = Metadata(
+        title=found.get("title") or header.get("title") or (_title_from(lede) if lede else ""),
+        outlet=found.get("outlet") or outlet or _host_outlet(found.get("url", "")),
+        author=found.get("author") or header.get("author", ""),
+        date=found.get("date") or header.get("date", ""),
+        url=found.get("url", ""),
+        via=found.get("via") or via,
+    )
+    return Parsed(text=text, inferred=inferred, figures=figures, warnings=tuple(warnings))
+
+
+@dataclass
+class Article:
+    """One article as loaded: identity, cleaned text, metadata and load notes."""
+
+    id: str
+    path: Path
+    text: str
+    inferred: Metadata
+    meta: Metadata  # inferred, with the user's edits applied
+    figures: tuple[Span, ...] = ()
+    warnings: tuple[str, ...] = ()
+    size: int = 0
+    mtime_ns: int = 0
+
+    @classmethod
+    def from_raw(
+        cls, path: Path, raw: str, *, warnings: tuple[str, ...] = (), size: int = 0, mtime_ns: int = 0
+    ) -> Article:
+        parsed = parse(raw)
+        # Empty files all share one text; their path tells them apart.
+        identity = parsed.text if parsed.text.strip() else f"\0empty:{path}"
+        return cls(
+            id=article_id(identity),
+            path=path,
+            text=parsed.text,
+            inferred=parsed.inferred,
+            meta=parsed.inferred,
+            figures=parsed.figures,
+            warnings=warnings + parsed.warnings,
+            size=size,
+            mtime_ns=mtime_ns,
+        )
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        return paragraphs(self.text)
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+    def with_overrides(self, overrides: dict[str, str]) -> Article:
+        """This article with the user's metadata edits applied over the inferred values."""
+        return replace(self, meta=self.inferred.merged(overrides))
+
+    def citation(self) -> str:
+        """``outlet · author · date``, skipping what is unknown."""
+        via = f" (via {self.meta.via})" if self.meta.via else ""
+        parts = [self.meta.outlet + via if self.meta.outlet else "", self.meta.author, self.meta.date]
+        return " · ".join(p for p in parts if p)

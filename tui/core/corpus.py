@@ -1,0 +1,227 @@
+"""Finding and loading article files: folders, odd encodings, binaries, duplicates.
+
+Loading never raises for a bad file: it becomes a ``Notice`` the CLI prints and the
+app shows, and the rest of the corpus loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from tui.core.article import Article
+from tui.core.errors import UsageError, WorkFailed
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+MAX_BYTES = 64 * 1024 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class BinaryFile(Exception):
+    """The bytes are not text in any encoding we should guess at."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know about a file that was skipped or loaded oddly."""
+
+    path: Path
+    message: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Decode UTF-16 text that lacks a BOM: ASCII-heavy text has a NUL in every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:8192]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    encoding = "utf-16-le" if odd > 0.6 * half and even < 0.05 * half else None
+    if encoding is None and even > 0.6 * half and odd < 0.05 * half:
+        encoding = "utf-16-be"
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _guess_single_byte(data: bytes) -> str:
+    """charset-normalizer's guess; among equally good guesses, Western cp1252 wins.
+
+    Short Latin-script samples score the same in cp1250, cp1252 and cp1257; for
+    news text cp1252 (a superset of Latin-1's printable range) is the likely one.
+    """
+    results = from_bytes(data[:262144])
+    best = results.best()
+    if best is None:
+        return "cp1252"
+    tied = {r.encoding for r in results if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.01}
+    return "cp1252" if "cp1252" in tied else best.encoding
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Bytes to text and an optional warning; raises ``BinaryFile`` for non-text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    sample = data[:8192]
+    if b"\x00" in sample:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text, "no byte-order mark; decoded as UTF-16"
+        raise BinaryFile
+    controls = sum(1 for b in sample if b < 32 and b not in b"\t\n\r\f\x1b")
+    if controls > len(sample) * 0.05:
+        raise BinaryFile
+    encoding = _guess_single_byte(data)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding = "cp1252"
+        text = data.decode(encoding, errors="replace")
+    return text, f"not valid UTF-8; decoded as {encoding}"
+
+
+def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[Path], list[Notice]]:
+    """Article files under ``paths`` (recursively), in a stable order, plus notices.
+
+    Symlinked folders are followed once (a loop is reported, not walked forever);
+    hidden folders and ``exclude`` (the workspace's own store folder) are skipped.
+    Raises ``UsageError`` for a path that does not exist.
+    """
+    excluded = {os.path.realpath(p) for p in exclude}
+    files: list[Path] = []
+    notices: list[Notice] = []
+    seen_files: set[str] = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or folder")
+        if not path.is_dir():
+            real = os.path.realpath(path)
+            if real not in seen_files:
+                seen_files.add(real)
+                files.append(path)
+            continue
+        visited: set[str] = set()
+
+        def walk_error(error: OSError) -> None:
+            notices.append(Notice(Path(error.filename or ""), f"cannot read folder: {error.strerror}", True))
+
+        for root, dirs, names in os.walk(path, onerror=walk_error, followlinks=True):
+            real_root = os.path.realpath(root)
+            if real_root in visited or real_root in excluded:
+                if real_root in visited:
+                    notices.append(Notice(Path(root), "folder link loops back; not followed again", True))
+                dirs[:] = []
+                continue
+            visited.add(real_root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                candidate = Path(root, name)
+                if candidate.suffix.lower() not in ARTICLE_SUFFIXES or name.startswith("."):
+                    continue
+                real = os.path.realpath(candidate)
+                if real not in seen_files:
+                    seen_files.add(real)
+                    files.append(candidate)
+    return files, notices
+
+
+def read_article(path: Path) -> tuple[Article | None, Notice | None]:
+    """Load one file: an Article (maybe with a warning) or a Notice saying why not."""
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_BYTES:
+            return None, Notice(path, f"skipped: larger than {MAX_BYTES // 2**20} MB", True)
+        data = path.read_bytes()
+    except OSError as error:
+        return None, Notice(path, f"skipped: cannot read ({error.strerror or error})", True)
+    try:
+        raw, warning = decode(data)
+    except BinaryFile:
+        return None, Notice(path, "skipped: binary file, not text", True)
+    warnings = (warning,) if warning else ()
+    article = Article.from_raw(path, raw, warnings=warnings, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    notice = None
+    if article.warnings:
+        notice = Notice(path, "; ".join(article.warnings))
+    elif article.is_empty:
+        notice = Notice(path, "empty article")
+    return article, notice
+
+
+@dataclass
+class Corpus:
+    """The articles of one session, in the order they were found."""
+
+    articles: list[Article] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> Corpus:
+        files, notices = discover(paths, exclude=exclude)
+        corpus = cls(notices=notices)
+        seen: dict[str, Path] = {}
+        for path in files:
+            article, notice = read_article(path)
+            if notice:
+                corpus.notices.append(notice)
+            if article is None:
+                continue
+            if article.id in seen:
+                corpus.notices.append(Notice(path, f"same text as {seen[article.id]}; listed once", True))
+                continue
+            seen.setdefault(article.id, path)
+            corpus.articles.append(article)
+        return corpus
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def by_id(self, article_id: str) -> Article | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+    def resolve(self, ref: str) -> Article:
+        """An article by path, id, or unique id prefix; ``WorkFailed`` otherwise."""
+        as_path = os.path.realpath(ref)
+        for article in self.articles:
+            if os.path.realpath(article.path) == as_path:
+                return article
+        matches = [a for a in self.articles if a.id.startswith(ref.lower())] if ref else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            listed = ", ".join(f"{a.id} ({a.path.name})" for a in matches[:5])
+            raise WorkFailed(f"{ref!r} matches {len(matches)} articles: {listed}; give more of the id")
+        raise UsageError(f"no article {ref!r} (give a path or an id from `newsreader list`)")
+
+    def apply_overrides(self, overrides: dict[str, dict[str, str]]) -> None:
+        """Apply the user's stored metadata edits, keyed by article id."""
+        self.articles = [a.with_overrides(overrides[a.id]) if a.id in overrides else a for a in self.articles]
