@@ -206,3 +206,21 @@ async def test_quit(db: Path, in_root: Path) -> None:
         await pilot.pause()
     assert app.return_code == 0
     assert isinstance(app.query_one(ArticleList), OptionList) if app.is_running else True
+
+
+async def test_second_window_is_told_and_sees_changes(db: Path, in_root: Path) -> None:
+    first = make_app(db)
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not [n for n in first._notifications if "Another newsreader" in n.message]
+        second = make_app(db)
+        async with second.run_test(size=SIZE) as pilot2:
+            await pilot2.pause()
+            assert [n for n in second._notifications if "Another newsreader" in n.message]
+            # A change made by another process shows up in this window without a restart.
+            article = second.workspace.corpus.articles[0]
+            with Store(db) as other, other.change("edit") as change:
+                change.set_overrides(article.id, {"author": "Someone Else"})
+            second._sync()
+            await pilot2.pause()
+            assert "Reuters · Someone Else · 2025-02-10" in second.query_one(Reader).visible_text()

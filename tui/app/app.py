@@ -21,6 +21,8 @@ from tui.core.article import Article, printable
 from tui.core.errors import NewsreaderError
 from tui.core.workspace import Workspace
 
+SYNC_SECONDS = 2.0
+
 
 class NewsreaderApp(App[None]):
     """Article list, reader and notes side by side."""
@@ -65,10 +67,39 @@ class NewsreaderApp(App[None]):
             self.notify(
                 "\n".join(printable(str(n)) for n in warned[:5]), title="Loaded with warnings", severity="information"
             )
+        if self.workspace.store.join():
+            self.notify(
+                "Another newsreader has this DB open. Both can work: each change is merged into the file, "
+                "and this window picks up the other's changes within a few seconds.",
+                title="DB shared",
+                severity="warning",
+                timeout=10,
+            )
+        self.set_interval(SYNC_SECONDS, self._sync)
         if not self.workspace.corpus.articles:
             self.notify("No articles found. Start newsreader with a folder: newsreader PATH", severity="warning")
 
+    def _sync(self) -> None:
+        """Pick up changes another process (CLI, second window) wrote to the DB."""
+        try:
+            changed = self.workspace.store.sync()
+        except NewsreaderError as error:
+            self.notify(str(error), title="DB problem", severity="error", timeout=15)
+            return
+        if changed:
+            self._reload_metadata()
+            self._refresh_notes()
+
     # --- data flow: attributes down -----------------------------------------------
+
+    def _reload_metadata(self) -> None:
+        """Re-apply stored metadata edits; the reader re-renders if the current article's changed."""
+        self.workspace.corpus.apply_overrides(self.workspace.store.overrides())
+        self._refresh_list()
+        if self.current is not None:
+            updated = self.workspace.corpus.by_id(self.current.id)
+            if updated is not None and updated.meta != self.current.meta:
+                self._show(updated)
 
     def _note_counts(self) -> dict[str, int]:
         return dict(Counter(a.article_id for a in self.workspace.store.annotations()))
@@ -81,7 +112,7 @@ class NewsreaderApp(App[None]):
     def _show(self, article: Article | None) -> None:
         self.current = article
         self.query_one(Reader).article = article
-        self.query_one("#reader").border_title = article.meta.outlet or "Reader" if article else "Reader"
+        self.query_one("#reader").border_title = (article.meta.outlet if article else "") or "Reader"
         self._refresh_notes()
 
     def _refresh_notes(self) -> None:
@@ -125,11 +156,7 @@ class NewsreaderApp(App[None]):
             except NewsreaderError as error:
                 self.notify(str(error), title="Not saved", severity="error")
                 return
-            self.workspace.corpus.apply_overrides({article.id: overrides})
-            updated = self.workspace.corpus.by_id(article.id)
-            self._refresh_list()
-            if self.current and self.current.id == article.id:
-                self._show(updated)
+            self._reload_metadata()
             self.notify("Metadata saved.")
 
         self.push_screen(MetadataScreen(article), save)

@@ -40,10 +40,14 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u061c\u20
 _NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
 
 
+_ESCAPE_START = re.compile("[\x1b\x90-\x9f]")
+
+
 def clean_text(raw: str) -> str:
     """Return ``raw`` with newlines normalized and nothing a terminal could interpret."""
-    text = _NEWLINES.sub("\n", raw)
-    text = _ESCAPES.sub("", text)
+    text = _NEWLINES.sub("\n", raw) if "\r" in raw or not raw.isascii() else raw
+    if _ESCAPE_START.search(text):  # the escape regex is slow; most text has none
+        text = _ESCAPES.sub("", text)
     if "\t" in text:
         text = text.expandtabs(4)
     return _CONTROLS.sub("", text)
@@ -131,6 +135,7 @@ _OUTLET_NAME = r"(?:[Tt]he\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]
 _SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)\s+by\s+(?P<outlet>{_OUTLET_NAME})")
 _NOT_OUTLETS = {"the", "officials", "congress", "the department", "the white house"}
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%Y/%m/%d")
+_ATTRIBUTION_WINDOW = 20_000  # "viewed by The Times" comes early, if at all
 _TITLE_MAX = 100
 _CLAUSE_MAX = 120
 
@@ -226,14 +231,12 @@ def parse(raw: str) -> Parsed:
         warnings.append(warning)
 
     # Header lines at the top: "date … By …", a Markdown H1, a byline.
-    lines = text.split("\n")
     header: dict[str, str] = {}
-    index = 0
-    while index < len(lines) and index < 8:
-        line = lines[index]
-        if not line.strip():
-            index += 1
-            continue
+    body_start = 0
+    for _ in range(8):
+        end = text.find("\n", body_start)
+        end = len(text) if end < 0 else end
+        line = text[body_start:end]
         if m := _HEADER.fullmatch(line):
             header.setdefault("date", m.group(1))
             if m.group(2):
@@ -242,10 +245,12 @@ def parse(raw: str) -> Parsed:
             header["title"] = m.group(1)
         elif (m := _BYLINE.fullmatch(line)) and "author" not in header:
             header["author"] = m.group(1)
-        else:
+        elif line.strip():
             break
-        index += 1
-    text = "\n".join(lines[index:])
+        body_start = end + 1
+        if end == len(text):
+            break
+    text = text[body_start:]
 
     # Markdown image lines become a short placeholder; remember their hosts.
     image_hosts = [urlparse(m.group(2)).hostname or "" for m in _IMAGE_LINE.finditer(text)]
@@ -261,7 +266,7 @@ def parse(raw: str) -> Parsed:
         if outlet:
             lede = lede[m.end() :]
     if not outlet:
-        for m in _SEEN_BY.finditer(text):
+        for m in _SEEN_BY.finditer(text, 0, _ATTRIBUTION_WINDOW):
             name = m.group("outlet").rstrip(".,'’")
             if name.lower() not in _NOT_OUTLETS:
                 outlet = name[0].upper() + name[1:]

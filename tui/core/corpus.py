@@ -223,5 +223,5 @@ class Corpus:
         raise UsageError(f"no article {ref!r} (give a path or an id from `newsreader list`)")
 
     def apply_overrides(self, overrides: dict[str, dict[str, str]]) -> None:
-        """Apply the user's stored metadata edits, keyed by article id."""
-        self.articles = [a.with_overrides(overrides[a.id]) if a.id in overrides else a for a in self.articles]
+        """Apply all of the user's stored metadata edits (keyed by article id) over the inferred values."""
+        self.articles = [a.with_overrides(overrides.get(a.id, {})) for a in self.articles]

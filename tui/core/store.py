@@ -182,6 +182,7 @@ class Store:
         self.path = path
         self.readonly = readonly
         self._lock_fd: int | None = None
+        self._session_fd: int | None = None
         self._signature: tuple[int, int, int] | None = None
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a folder, not a newsreader DB file.")
@@ -256,14 +257,31 @@ class Store:
         finally:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
+    def join(self) -> bool:
+        """Register this process as a session on the DB; True if another session has it open.
+
+        Sessions hold a shared ``flock`` on ``<db>.sessions`` for their lifetime, so a
+        crashed session never leaves a stale marker behind.
+        """
+        if self._session_fd is None:
+            self._session_fd = os.open(self.path.with_name(self.path.name + ".sessions"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._session_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            others = False
+        except BlockingIOError:
+            others = True
+        fcntl.flock(self._session_fd, fcntl.LOCK_SH)
+        return others
+
     def sync(self) -> bool:
         """Reload if another process changed the file; True if anything changed."""
         return self._reload_if_changed()
 
     def close(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        for fd in (self._lock_fd, self._session_fd):
+            if fd is not None:
+                os.close(fd)
+        self._lock_fd = self._session_fd = None
 
     def __enter__(self) -> Store:
         return self
