@@ -5,17 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
-from tui.core.anchoring import Selector
-
-
-class AnchorState(StrEnum):
-    """Where the passage was found when the article was last loaded."""
-
-    ANCHORED = "anchored"  # at its stored position
-    REANCHORED = "re-anchored"  # found elsewhere, or in edited text
-    ORPHANED = "orphaned"  # not found: kept, listed, exported, never dropped
+from tui.core.anchoring import AnchorState, Selector
 
 
 def now() -> str:
