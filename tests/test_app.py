@@ -68,7 +68,7 @@ async def test_open_each_article_and_read_its_header(db: Path, in_root: Path) ->
             assert citation in lines
             await pilot.press("shift+tab")
         assert "[image: adn.com]" in reader.visible_text()
-        assert app.query_one("#reader").border_title == "The Washington Post"
+        assert app.query_one("#reader-pane").border_title == "The Washington Post"
 
 
 async def test_cursor_and_keyboard_selection(db: Path, in_root: Path) -> None:
@@ -107,11 +107,11 @@ async def test_mouse_drag_selects(db: Path, in_root: Path) -> None:
         await pilot.pause()
         reader = app.query_one(Reader)
         # Press on the first body line at column 0, drag 10 cells right, release.
-        # Offsets are from the widget's corner: a border cell, then a padding cell.
-        y = reader.row_of(0) + 1
-        await pilot.mouse_down(reader, offset=(2, y))
-        await pilot.hover(reader, offset=(12, y))
-        await pilot.mouse_up(reader, offset=(12, y))
+        # Offsets are from the widget's corner, which has one cell of padding.
+        y = reader.row_of(0)
+        await pilot.mouse_down(reader, offset=(1, y))
+        await pilot.hover(reader, offset=(11, y))
+        await pilot.mouse_up(reader, offset=(11, y))
         assert app.focused is reader
         assert reader.selection is not None
         assert reader.article.text[reader.selection.start : reader.selection.end] == "WASHINGTON"

@@ -20,3 +20,21 @@ def test_reading_the_post_with_a_selection(snap_compare, db: Path, in_root: Path
 
 def test_help_screen(snap_compare, db: Path, in_root: Path) -> None:
     assert snap_compare(make_app(db), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_annotated_article(snap_compare, db: Path, in_root: Path) -> None:
+    async def annotate(pilot) -> None:
+        app = pilot.app
+        await pilot.press("enter")
+        for text, keys in [
+            ("qualified law enforcement personnel", ["h"]),
+            ("whole-of-government approach", ["3"]),
+            ("some $60 billion", ["2"]),
+        ]:
+            await pilot.press("slash")
+            app.query_one("#find-input").value = text
+            await pilot.press("enter", *keys)
+        await pilot.press("v", "t", *"dhs-quote", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(db), run_before=annotate, terminal_size=SIZE)

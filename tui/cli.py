@@ -17,11 +17,14 @@ from pathlib import Path
 import orjson
 
 from tui import __version__
-from tui.core.article import printable
-from tui.core.errors import NewsreaderError
+from tui.core.anchoring import Selector
+from tui.core.annotation import COLORS, Annotation, parse_tags, resolve_color
+from tui.core.article import printable, shorten
+from tui.core.errors import NewsreaderError, UsageError, WorkFailed
+from tui.core.search import find_quote
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
-COMMANDS = ("list",)
+COMMANDS = ("list", "annotate")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -29,6 +32,7 @@ A keyboard-first terminal reader and annotator for news research.
   newsreader [PATH ...]            open the app on these files and folders
                                    (none: this workspace's folders, else the bundled seeds)
   newsreader list [PATH ...]       list articles with their annotation counts
+  newsreader annotate ARTICLE --quote TEXT [--tag T]... [--note TEXT] [--color C]
 """
 
 
@@ -57,6 +61,21 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.description = "List articles: id, outlet, author, date, words, annotations, orphans, title, path."
         parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    elif command == "annotate":
+        parser.description = "Highlight a passage of an article, found by its quote, with tags, a note and a color."
+        parser.add_argument("article", metavar="ARTICLE", help="a path, or an article id (a unique prefix is enough)")
+        parser.add_argument("--quote", required=True, help="the passage's exact words (quotes and spacing may differ)")
+        parser.add_argument(
+            "--occurrence",
+            type=int,
+            metavar="N",
+            help="which occurrence, if the quote appears more than once (1 = first)",
+        )
+        parser.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeat, or comma-separate)")
+        parser.add_argument("--note", default="", help="a note")
+        parser.add_argument(
+            "--color", default="yellow", metavar="C", help=f"{', '.join(COLORS)}, 1-5, or your name for a color"
+        )
     return parser
 
 
@@ -68,7 +87,7 @@ def _notices(workspace: Workspace) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
     _notices(workspace)
-    annotations = workspace.store.annotations()
+    annotations = workspace.annotations()
     rows = []
     for article in workspace.corpus:
         mine = [a for a in annotations if a.article_id == article.id]
@@ -118,6 +137,46 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    paths = [Path(args.article)] if os.path.isfile(args.article) else []
+    workspace = Workspace.open(paths, db=db_path(args.db), remember=False)
+    try:
+        article = workspace.corpus.resolve(args.article)
+        color = resolve_color(args.color, workspace.store.color_names())
+        if color is None:
+            raise UsageError(f"unknown color {args.color!r}: use {', '.join(COLORS)}, 1-5, or a color's name")
+        spans = find_quote(article.text, args.quote)
+        if not spans:
+            raise WorkFailed(f"quote not found in {display_path(article.path)}: {shorten(args.quote, 80)!r}")
+        if args.occurrence is not None:
+            if not 1 <= args.occurrence <= len(spans):
+                raise WorkFailed(f"--occurrence {args.occurrence}: the quote occurs {len(spans)} time(s)")
+            span = spans[args.occurrence - 1]
+        elif len(spans) > 1:
+            places = "; ".join(
+                f"{i}: …{shorten(article.text[max(0, s.start - 30) : s.end + 30], 90)}…"
+                for i, s in enumerate(spans[:5], 1)
+            )
+            raise WorkFailed(f"the quote occurs {len(spans)} times; choose one with --occurrence N ({places})")
+        else:
+            span = spans[0]
+        tags = tuple(dict.fromkeys(t for value in args.tag for t in parse_tags(value)))
+        annotation = Annotation.new(
+            article.id, article.location, Selector.of(article.text, *span), color=color, tags=tags, note=args.note
+        )
+        with workspace.store.change("annotate from the command line") as change:
+            change.put(annotation)
+    finally:
+        workspace.close()
+    print(annotation.id)
+    tag_text = " ".join(f"#{t}" for t in tags)
+    print(
+        f"newsreader: annotated {article.id} {shorten(annotation.selector.exact, 60)!r} {tag_text}".rstrip(),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db))
     try:
@@ -130,7 +189,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         workspace.close()
 
 
-HANDLERS = {"list": cmd_list}
+HANDLERS = {"list": cmd_list, "annotate": cmd_annotate}
 
 
 def _crash_log(error: BaseException) -> str:

@@ -1,27 +1,42 @@
-"""The Textual app: three panes over a Workspace. The app is the one place that writes."""
+"""The Textual app: three panes over a Workspace. The app is the one place that writes.
+
+Widgets get their data as attributes and post messages up; every change to the
+store goes through ``_write``, which only reports success once the change is on
+disk.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
+from tui.app.screens.annotate import NoteScreen, TagScreen
 from tui.app.screens.help import HelpScreen, binding_rows
 from tui.app.screens.metadata import MetadataScreen
+from tui.app.screens.prompts import ChoiceScreen, ColorNamesScreen, PromptScreen
 from tui.app.widgets.article_list import ArticleList
-from tui.app.widgets.notes import NotesPane
+from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
-from tui.core.article import Article, printable
+from tui.app.widgets.reader_pane import ReaderPane
+from tui.core.anchoring import Selector
+from tui.core.annotation import COLORS, Annotation, normalize_tag
+from tui.core.article import Article, printable, shorten
 from tui.core.errors import NewsreaderError
+from tui.core.passages import Span
+from tui.core.store import Change
 from tui.core.workspace import Workspace
 
 SYNC_SECONDS = 2.0
+HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
 
 
 class NewsreaderApp(App[None]):
@@ -33,6 +48,8 @@ class NewsreaderApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("u", "undo", "Undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
     ]
@@ -42,21 +59,44 @@ class NewsreaderApp(App[None]):
         self.workspace = workspace
         self.current: Article | None = None
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}
+
     # --- composition ------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield ArticleList(id="articles")
-            yield Reader(id="reader")
+            yield ReaderPane(id="reader-pane")
             yield NotesPane(id="notes")
         yield Footer()
 
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def notes(self) -> NotesPane:
+        return self.query_one(NotesPane)
+
     def on_mount(self) -> None:
         self.query_one("#articles").border_title = "Articles"
-        self.query_one("#reader").border_title = "Reader"
-        self.query_one("#notes").border_title = "Notes"
+        self.query_one("#reader-pane").border_title = "Reader"
+        self.notes.border_title = "Notes"
         self._refresh_list()
         self.query_one(ArticleList).focus()
+        self._report_notices()
+        if self.workspace.store.join():
+            self.notify(
+                "Another newsreader has this DB open. Both can work: each change is merged into the file, "
+                "and this window picks up the other's changes within a few seconds.",
+                title="DB shared",
+                severity="warning",
+                timeout=10,
+            )
+        self.set_interval(SYNC_SECONDS, self._sync)
+
+    def _report_notices(self) -> None:
         skipped = [n for n in self.workspace.corpus.notices if n.skipped]
         warned = [n for n in self.workspace.corpus.notices if not n.skipped]
         if skipped:
@@ -67,17 +107,17 @@ class NewsreaderApp(App[None]):
             self.notify(
                 "\n".join(printable(str(n)) for n in warned[:5]), title="Loaded with warnings", severity="information"
             )
-        if self.workspace.store.join():
-            self.notify(
-                "Another newsreader has this DB open. Both can work: each change is merged into the file, "
-                "and this window picks up the other's changes within a few seconds.",
-                title="DB shared",
-                severity="warning",
-                timeout=10,
-            )
-        self.set_interval(SYNC_SECONDS, self._sync)
         if not self.workspace.corpus.articles:
             self.notify("No articles found. Start newsreader with a folder: newsreader PATH", severity="warning")
+        orphans = sum(a.orphaned for a in self.workspace.annotations())
+        if orphans:
+            self.notify(
+                f"{orphans} annotation(s) could not be placed in the current text; they are listed under "
+                "Orphans in the notes pane, with their stored quotes.",
+                title="Orphaned annotations",
+                severity="warning",
+                timeout=8,
+            )
 
     def _sync(self) -> None:
         """Pick up changes another process (CLI, second window) wrote to the DB."""
@@ -87,39 +127,111 @@ class NewsreaderApp(App[None]):
             self.notify(str(error), title="DB problem", severity="error", timeout=15)
             return
         if changed:
-            self._reload_metadata()
-            self._refresh_notes()
+            self._refresh_all()
 
     # --- data flow: attributes down -----------------------------------------------
 
-    def _reload_metadata(self) -> None:
-        """Re-apply stored metadata edits; the reader re-renders if the current article's changed."""
+    def _refresh_all(self) -> None:
         self.workspace.corpus.apply_overrides(self.workspace.store.overrides())
         self._refresh_list()
         if self.current is not None:
             updated = self.workspace.corpus.by_id(self.current.id)
             if updated is not None and updated.meta != self.current.meta:
                 self._show(updated)
-
-    def _note_counts(self) -> dict[str, int]:
-        return dict(Counter(a.article_id for a in self.workspace.store.annotations()))
+                return
+        self._refresh_annotations()
 
     def _refresh_list(self) -> None:
-        articles = self.workspace.corpus.articles
+        counts = Counter(a.article_id for a in self.workspace.annotations())
         current = self.current.id if self.current else None
-        self.query_one(ArticleList).show(articles, self._note_counts(), current=current)
+        self.query_one(ArticleList).show(self.workspace.corpus.articles, counts, current=current)
 
     def _show(self, article: Article | None) -> None:
         self.current = article
-        self.query_one(Reader).article = article
-        self.query_one("#reader").border_title = (article.meta.outlet if article else "") or "Reader"
+        self.reader.article = article
+        self.query_one("#reader-pane").border_title = (article.meta.outlet if article else "") or "Reader"
+        self._refresh_annotations()
+
+    def _refresh_annotations(self) -> None:
+        """Give the reader the current article's annotations and the notes pane its groups."""
+        article = self.current
+        self.reader.annotations = self.workspace.annotations(article.id) if article else []
         self._refresh_notes()
 
+    def _entries(self, annotations: Iterable[Annotation]) -> tuple[list[Entry], list[Entry]]:
+        """Entries in reading order, then orphans; after the pane's filter."""
+        names = self.workspace.store.color_names()
+        wanted = self.notes.filter
+        placed, orphans = [], []
+        for annotation in sorted(annotations, key=lambda a: (a.start, a.end)):
+            if wanted is not None and not (
+                annotation.color == wanted if wanted in COLORS else wanted[1:] in annotation.tags
+            ):
+                continue
+            article = self.workspace.article_of(annotation)
+            quote = annotation.current_text(article.text) if article else annotation.selector.exact
+            entry = Entry(annotation, quote, f"{annotation.color}: {names[annotation.color]}")
+            (orphans if annotation.orphaned else placed).append(entry)
+        return placed, orphans
+
     def _refresh_notes(self) -> None:
+        pane = self.notes
+        groups: list[Group] = []
+        if pane.scope == "all":
+            by_article: dict[str, list[Annotation]] = {}
+            for annotation in self.workspace.annotations():
+                if self.workspace.article_of(annotation) is not None:
+                    by_article.setdefault(annotation.article_id, []).append(annotation)
+            for article in self.workspace.corpus.articles:
+                if article.id in by_article:
+                    placed, orphans = self._entries(by_article[article.id])
+                    title = f"{article.meta.outlet or article.path.name} — {shorten(article.meta.title, 60)}"
+                    groups.append(Group(title, placed + orphans))
+        elif self.current is not None:
+            placed, orphans = self._entries(self.workspace.annotations(self.current.id))
+            groups = [Group("", placed), Group("Orphans — not found in the current text", orphans)]
+        label = ""
+        if pane.filter is not None:
+            label = (
+                pane.filter
+                if pane.filter.startswith("#")
+                else f"{pane.filter} ({self.workspace.store.color_names()[pane.filter]})"
+            )
+        pane.show(groups, filter_label=label)
+        under = self.reader.annotation_at(self.reader.cursor)
+        if under is not None:
+            pane.highlight(under.id)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def _write(self, label: str, apply: Callable[[Change], object]) -> bool:
+        """Apply one change durably, then refresh; False (and a message) if it failed."""
+        try:
+            with self.workspace.store.change(label) as change:
+                apply(change)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return False
+        except OSError as error:
+            self.notify(f"{self.workspace.store.path}: {error}", title="Not saved", severity="error", timeout=15)
+            return False
+        self._refresh_list()
+        self._refresh_annotations()
+        return True
+
+    def _create(self, span: Span, **values: object) -> Annotation | None:
         article = self.current
-        annotations = self.workspace.store.annotations(article.id) if article else []
-        annotations.sort(key=lambda a: (a.start, a.end))
-        self.query_one(NotesPane).show(annotations)
+        if article is None or len(span) == 0:
+            return None
+        annotation = Annotation.new(article.id, article.location, Selector.of(article.text, *span), **values)
+        if self._write("highlight", lambda change: change.put(annotation)):
+            self.reader.action_clear_selection()  # and the find marks: the passage is marked now
+            self.reader.move_cursor(span.start)
+            return annotation
+        return None
+
+    def _edit(self, annotation_id: str, label: str, **values: object) -> None:
+        self._write(label, lambda change: change.edit(annotation_id, **values))
 
     # --- messages up ------------------------------------------------------------------
 
@@ -129,18 +241,126 @@ class NewsreaderApp(App[None]):
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
         self.on_article_list_opened(ArticleList.Opened(message.article_id))
-        self.query_one(Reader).focus()
+        self.reader.focus()
 
     def on_article_list_edit_requested(self, message: ArticleList.EditRequested) -> None:
         self.action_edit_metadata(message.article_id)
 
+    def on_reader_selection_changed(self, message: Reader.SelectionChanged) -> None:
+        under = message.reader.annotation_at(message.cursor)
+        if under is not None:
+            self.notes.highlight(under.id)
+
+    def on_reader_annotation_requested(self, message: Reader.AnnotationRequested) -> None:
+        action, selection, target = message.action, message.selection, message.annotation
+        if target is None and selection is None:
+            verb = {"delete": "There is no annotation under the cursor to delete."}.get(
+                action, "Select a passage first: v selects a sentence, shift+arrows or a mouse drag select text."
+            )
+            self.notify(verb, severity="warning")
+            return
+        if action == "highlight":
+            color = message.color or "yellow"
+            if target is not None:
+                self._edit(target.id, "recolor", color=color)
+            elif selection is not None:
+                self._create(selection, color=color)
+        elif action == "delete":
+            if target is not None:
+                self._delete(target.id)
+        else:
+            self._ask(action, target, selection)
+
+    def on_notes_pane_jump(self, message: NotesPane.Jump) -> None:
+        annotation = self.workspace.store.annotation(message.annotation_id)
+        if annotation is None:
+            return
+        if annotation.orphaned:
+            self.notify(
+                f"Orphaned: “{shorten(annotation.selector.exact, 100)}” is not in the current text.", severity="warning"
+            )
+            return
+        if self.current is None or self.current.id != annotation.article_id:
+            self.open_article(annotation.article_id, focus=False)
+        self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False)
+        self.reader.focus()
+
+    def on_notes_pane_action_requested(self, message: NotesPane.ActionRequested) -> None:
+        annotation = self.workspace.store.annotation(message.annotation_id)
+        if annotation is None:
+            return
+        if message.action == "delete":
+            self._delete(annotation.id)
+        else:
+            self._ask(message.action, annotation, None)
+
+    def on_notes_pane_filter_requested(self, message: NotesPane.FilterRequested) -> None:
+        self.action_filter_notes()
+
+    def on_notes_pane_view_changed(self, message: NotesPane.ViewChanged) -> None:
+        self._refresh_notes()
+
+    # --- annotation dialogs ------------------------------------------------------------
+
+    def _quote(self, annotation: Annotation | None, selection: Span | None) -> str:
+        if annotation is not None:
+            article = self.workspace.article_of(annotation)
+            return annotation.current_text(article.text) if article else annotation.selector.exact
+        if self.current is not None and selection is not None:
+            return self.current.text[selection.start : selection.end]
+        return ""
+
+    def _ask(self, action: str, annotation: Annotation | None, selection: Span | None) -> None:
+        """Open the tag or note dialog; save to the annotation, or create one on the selection."""
+        quote = self._quote(annotation, selection)
+
+        def done(value: tuple[str, ...] | str | None) -> None:
+            if value is None:
+                return
+            field = "tags" if action == "tag" else "note"
+            if annotation is not None:
+                self._edit(annotation.id, action, **{field: value})
+            elif selection is not None:
+                self._create(selection, **{field: value})
+
+        if action == "tag":
+            tags = annotation.tags if annotation else ()
+            self.push_screen(TagScreen(quote, tags, self.workspace.store.tags()), done)
+        elif action == "note":
+            self.push_screen(NoteScreen(quote, annotation.note if annotation else ""), done)
+
+    def _delete(self, annotation_id: str) -> None:
+        if self._write("delete", lambda change: change.delete(annotation_id)):
+            self.notify("Annotation deleted. Press u to undo.")
+
     # --- actions ------------------------------------------------------------------------
 
-    def open_article(self, article_id: str) -> None:
-        """Open an article from anywhere (the command palette): highlight it and read it."""
+    def action_undo(self) -> None:
+        self._walk_history(undo=True)
+
+    def action_redo(self) -> None:
+        self._walk_history(undo=False)
+
+    def _walk_history(self, *, undo: bool) -> None:
+        try:
+            label = self.workspace.store.undo() if undo else self.workspace.store.redo()
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return
+        if label is None:
+            self.notify("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        self.workspace.reanchor()  # an undone change may predate an edit of the article
+        self._refresh_all()
+        self.notify(f"{'Undid' if undo else 'Redid'}: {label}")
+
+    def open_article(self, article_id: str, *, focus: bool = True) -> None:
+        """Open an article from anywhere (palette, notes): highlight it in the list and read it."""
         listing = self.query_one(ArticleList)
         listing.highlighted = listing.get_option_index(article_id)
-        self.on_article_list_chosen(ArticleList.Chosen(article_id))
+        self.on_article_list_opened(ArticleList.Opened(article_id))
+        if focus:
+            self.reader.focus()
 
     def action_edit_metadata(self, article_id: str | None = None) -> None:
         article = self.workspace.corpus.by_id(article_id) if article_id else self.current
@@ -148,24 +368,83 @@ class NewsreaderApp(App[None]):
             return
 
         def save(overrides: dict[str, str] | None) -> None:
-            if overrides is None:
-                return
-            try:
-                with self.workspace.store.change(f"edit metadata of {article.meta.title}") as change:
-                    change.set_overrides(article.id, overrides)
-            except NewsreaderError as error:
-                self.notify(str(error), title="Not saved", severity="error")
-                return
-            self._reload_metadata()
-            self.notify("Metadata saved.")
+            if overrides is not None and self._write(
+                f"edit metadata of {shorten(article.meta.title, 40)}",
+                lambda change: change.set_overrides(article.id, overrides),
+            ):
+                self._refresh_all()
+                self.notify("Metadata saved.")
 
         self.push_screen(MetadataScreen(article), save)
 
+    def action_filter_notes(self) -> None:
+        names = self.workspace.store.color_names()
+        choices: list[tuple[Content | str, str]] = [("Show everything", "")]
+        choices += [(Content.assemble((f"▌{color} ", f"bold $hl-{color}"), names[color]), color) for color in COLORS]
+        choices += [(f"#{tag}", f"#{tag}") for tag in self.workspace.store.tags()]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.notes.filter = value or None
+
+        self.push_screen(ChoiceScreen("Filter notes by color or tag", choices), chosen)
+
+    def action_name_colors(self) -> None:
+        def save(names: dict[str, str] | None) -> None:
+            if names is not None and self._write("name colors", lambda change: change.set_color_names(names)):
+                self.notify("Color names saved.")
+
+        self.push_screen(ColorNamesScreen(self.workspace.store.color_names()), save)
+
+    def _choose_tag(self, title: str, then: Callable[[str], None], exclude: str | None = None) -> None:
+        tags = [t for t in self.workspace.store.tags() if t != exclude]
+        if not tags:
+            self.notify("No tags yet: press t in the reader to tag a passage.")
+            return
+        self.push_screen(
+            ChoiceScreen(title, [(f"#{t}", t) for t in tags]), lambda tag: then(tag) if tag is not None else None
+        )
+
+    def _retag(self, label: str, old: str, new: str | None) -> None:
+        counted: list[int] = []
+        if self._write(label, lambda change: counted.append(change.retag(old, new))):
+            self.notify(f"{label}: {counted[0]} annotation(s) changed. Press u to undo.")
+
+    def action_rename_tag(self) -> None:
+        def rename(old: str) -> None:
+            def to(new: str | None) -> None:
+                new = normalize_tag(new or "")
+                if new and new != old:
+                    self._retag(f"rename #{old} to #{new}", old, new)
+
+            self.push_screen(PromptScreen(f"Rename #{old} to", old), to)
+
+        self._choose_tag("Rename which tag?", rename)
+
+    def action_merge_tags(self) -> None:
+        def merge(source: str) -> None:
+            self._choose_tag(
+                f"Merge #{source} into which tag?",
+                lambda target: self._retag(f"merge #{source} into #{target}", source, target),
+                exclude=source,
+            )
+
+        self._choose_tag("Merge which tag (it disappears)?", merge)
+
+    def action_delete_tag(self) -> None:
+        self._choose_tag(
+            "Delete which tag (from every annotation)?", lambda tag: self._retag(f"delete #{tag}", tag, None)
+        )
+
     def action_help(self) -> None:
+        names = self.workspace.store.color_names()
+        colors = [(str(number), f"{color}: {names[color]}") for number, color in enumerate(COLORS, 1)]
         sections = [
             ("Anywhere", [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette: every action")]),
             ("Article list", [("↑ / ↓", "Move"), *binding_rows(ArticleList.BINDINGS)]),
             ("Reader", binding_rows(Reader.BINDINGS)),
+            ("Notes pane", binding_rows(NotesList.BINDINGS)),
+            ("Highlight colors (name them: ctrl+p → Name the highlight colors)", colors),
         ]
         self.push_screen(HelpScreen(sections))
 
@@ -174,12 +453,23 @@ class NewsreaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help: keys and commands", "Every key of every pane", self.action_help)
-        yield SystemCommand(
-            "Edit metadata", "Title, outlet, author, date, URL of the current article", self.action_edit_metadata
-        )
-        yield SystemCommand(
-            "Focus article list", "Move to the article list pane", lambda: self.action_focus_pane("articles")
-        )
-        yield SystemCommand("Focus reader", "Move to the reader pane", lambda: self.action_focus_pane("reader"))
-        yield SystemCommand("Focus notes", "Move to the notes pane", lambda: self.action_focus_pane("notes-list"))
+        commands = [
+            ("Help: keys and commands", "Every key of every pane", self.action_help),
+            ("Undo", "Undo the last annotation change", self.action_undo),
+            ("Redo", "Redo the change undone last", self.action_redo),
+            ("Edit metadata", "Title, outlet, author, date, URL of the current article", self.action_edit_metadata),
+            ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
+            ("Notes: this article / all articles", "Toggle the notes pane's scope", self._toggle_scope),
+            ("Rename tag", "Rename a tag on every annotation", self.action_rename_tag),
+            ("Merge tags", "Fold one tag into another", self.action_merge_tags),
+            ("Delete tag", "Remove a tag from every annotation", self.action_delete_tag),
+            ("Name the highlight colors", "Say what yellow, red, green, blue, purple mean", self.action_name_colors),
+            ("Focus article list", "Move to the article list pane", partial(self.action_focus_pane, "articles")),
+            ("Focus reader", "Move to the reader pane", partial(self.action_focus_pane, "reader")),
+            ("Focus notes", "Move to the notes pane", partial(self.action_focus_pane, "notes-list")),
+        ]
+        for title, help_text, callback in commands:
+            yield SystemCommand(title, help_text, callback)
+
+    def _toggle_scope(self) -> None:
+        self.notes.scope = "all" if self.notes.scope == "article" else "article"

@@ -7,6 +7,44 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from tui.core.anchoring import AnchorState, Selector
+from tui.core.passages import Span
+
+COLORS = ("yellow", "red", "green", "blue", "purple")  # keys 1-5
+DEFAULT_COLOR_NAMES = {
+    "yellow": "highlight",
+    "red": "disputed",
+    "green": "confirmed",
+    "blue": "context",
+    "purple": "key quote",
+}
+
+
+def resolve_color(value: str, names: dict[str, str] | None = None) -> str | None:
+    """A color from its key (``yellow``), number (``1``-``5``) or the user's name for it (``disputed``)."""
+    value = value.strip().lower()
+    if value in COLORS:
+        return value
+    if value.isdigit() and 1 <= int(value) <= len(COLORS):
+        return COLORS[int(value) - 1]
+    for color, name in (names or DEFAULT_COLOR_NAMES).items():
+        if name.lower() == value:
+            return color
+    return None
+
+
+def normalize_tag(tag: str) -> str:
+    """Tags are trimmed, with inner whitespace collapsed; case is kept as typed."""
+    return " ".join(tag.split()).strip(",#")
+
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    """``"dhs-quote, figures ,, dhs-quote"`` → ``("dhs-quote", "figures")``."""
+    tags: list[str] = []
+    for part in value.split(","):
+        tag = normalize_tag(part)
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
 
 
 def now() -> str:
@@ -49,6 +87,15 @@ class Annotation:
     @property
     def orphaned(self) -> bool:
         return self.state is AnchorState.ORPHANED
+
+    @property
+    def span(self) -> Span | None:
+        """Where the passage is in the current text; None for an orphan."""
+        return None if self.orphaned else Span(self.start, self.end)
+
+    def current_text(self, text: str) -> str:
+        """The passage as the article reads now (the stored quote for an orphan)."""
+        return self.selector.exact if self.orphaned else text[self.start : self.end]
 
     def edited(self, **values: object) -> Annotation:
         """A copy with ``values`` changed and ``updated`` stamped."""

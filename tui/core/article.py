@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, fields, replace
@@ -329,6 +330,11 @@ class Article:
     @cached_property
     def words(self) -> int:
         return len(self.text.split())
+
+    @cached_property
+    def location(self) -> str:
+        """The resolved path: how annotations remember which file they were made in."""
+        return os.path.realpath(self.path)
 
     @property
     def is_empty(self) -> bool:

@@ -180,6 +180,8 @@ class Corpus:
 
     articles: list[Article] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    _index: dict[str, Article] = field(default_factory=dict, repr=False)
+    _locations: dict[str, Article] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> Corpus:
@@ -206,15 +208,26 @@ class Corpus:
         return len(self.articles)
 
     def by_id(self, article_id: str) -> Article | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        if len(self._index) != len(self.articles):
+            self._index = {a.id: a for a in self.articles}
+        return self._index.get(article_id)
+
+    def by_location(self, location: str) -> Article | None:
+        """The article loaded from this file (a resolved path), if any."""
+        if len(self._locations) != len(self.articles):
+            self._locations = {a.location: a for a in self.articles}
+        return self._locations.get(os.path.realpath(location))
 
     def resolve(self, ref: str) -> Article:
-        """An article by path, id, or unique id prefix; ``WorkFailed`` otherwise."""
-        as_path = os.path.realpath(ref)
-        for article in self.articles:
-            if os.path.realpath(article.path) == as_path:
-                return article
+        """An article by path, id, unique id prefix, or unique file-name prefix.
+
+        Raises ``WorkFailed`` if ambiguous, ``UsageError`` if nothing matches.
+        """
+        if (article := self.by_location(ref)) is not None:
+            return article
         matches = [a for a in self.articles if a.id.startswith(ref.lower())] if ref else []
+        if not matches and ref:
+            matches = [a for a in self.articles if a.path.name.startswith(ref)]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -225,3 +238,4 @@ class Corpus:
     def apply_overrides(self, overrides: dict[str, dict[str, str]]) -> None:
         """Apply all of the user's stored metadata edits (keyed by article id) over the inferred values."""
         self.articles = [a.with_overrides(overrides.get(a.id, {})) for a in self.articles]
+        self._index, self._locations = {}, {}

@@ -27,7 +27,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from tui.core.annotation import Annotation
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation
 from tui.core.atomic import write_atomic
 from tui.core.errors import UsageError, WorkFailed
 
@@ -103,12 +103,22 @@ class AtomicStorage(Storage):
 
     def __init__(self, path: Path, tables: dict[str, Any]) -> None:
         self.path = path
+        self.generation = 0  # bumped on every change, so readers can cache what they derive
         self.tables = tables
         self.deferred = False
         self.dirty = False
 
+    @property
+    def tables(self) -> dict[str, Any]:
+        return self._tables
+
+    @tables.setter
+    def tables(self, tables: dict[str, Any]) -> None:
+        self._tables = tables
+        self.generation += 1
+
     def read(self) -> dict[str, Any]:
-        return self.tables
+        return self._tables
 
     def write(self, data: dict[str, Any]) -> None:
         self.tables = data
@@ -152,8 +162,33 @@ class Change:
     def delete(self, annotation_id: str) -> None:
         self._set(ANNOTATIONS, annotation_id, None)
 
+    def edit(self, annotation_id: str, **values: object) -> Annotation | None:
+        """Change fields of the stored annotation as it is now (another process may have
+        edited it); None if it no longer exists."""
+        current = self.store.annotation(annotation_id)
+        if current is None:
+            return None
+        edited = current.edited(**values)
+        self.put(edited)
+        return edited
+
     def set_overrides(self, article_id: str, values: dict[str, str]) -> None:
         self._set(ARTICLES, article_id, dict(values) if values else None)
+
+    def set_color_names(self, names: dict[str, str]) -> None:
+        self._set(WORKSPACE, "colors", dict(names))
+
+    def retag(self, old: str, new: str | None) -> int:
+        """Rename tag ``old`` to ``new`` everywhere (merging if ``new`` exists), or remove it
+        with ``new=None``. Returns how many annotations changed."""
+        changed = 0
+        for annotation in self.store.annotations():
+            if old not in annotation.tags:
+                continue
+            tags = [new if t == old else t for t in annotation.tags if new is not None or t != old]
+            self.put(annotation.edited(tags=tuple(dict.fromkeys(t for t in tags if t))))
+            changed += 1
+        return changed
 
 
 def _put(table: Table, key: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -183,6 +218,7 @@ class Store:
         self.readonly = readonly
         self._lock_fd: int | None = None
         self._session_fd: int | None = None
+        self._parsed: tuple[int, list[Annotation], dict[str, list[Annotation]]] = (-1, [], {})
         self._signature: tuple[int, int, int] | None = None
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a folder, not a newsreader DB file.")
@@ -371,8 +407,16 @@ class Store:
     # --- queries ---------------------------------------------------------------------
 
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
-        docs = self._storage.tables.get(ANNOTATIONS, {}).values()
-        return [Annotation.from_doc(d) for d in docs if article_id is None or d.get("article_id") == article_id]
+        """All annotations, or one article's; parsed once per change of the DB."""
+        if self._parsed[0] != self._storage.generation:
+            parsed = [Annotation.from_doc(d) for d in self._storage.tables.get(ANNOTATIONS, {}).values()]
+            by_article: dict[str, list[Annotation]] = {}
+            for annotation in parsed:
+                by_article.setdefault(annotation.article_id, []).append(annotation)
+            self._parsed = (self._storage.generation, parsed, by_article)
+        if article_id is None:
+            return list(self._parsed[1])
+        return list(self._parsed[2].get(article_id, ()))
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         doc = self._storage.tables.get(ANNOTATIONS, {}).get(annotation_id)
@@ -381,6 +425,19 @@ class Store:
     def overrides(self) -> dict[str, dict[str, str]]:
         """The user's metadata edits, by article id."""
         return {key: dict(doc) for key, doc in self._storage.tables.get(ARTICLES, {}).items()}
+
+    def color_names(self) -> dict[str, str]:
+        """The user's names for the five colors (what each means in their research)."""
+        stored = self._storage.tables.get(WORKSPACE, {}).get("colors") or {}
+        return {color: str(stored.get(color) or DEFAULT_COLOR_NAMES[color]) for color in COLORS}
+
+    def tags(self) -> list[str]:
+        """Every tag in use, most used first, then alphabetically."""
+        counts: dict[str, int] = {}
+        for doc in self._storage.tables.get(ANNOTATIONS, {}).values():
+            for tag in doc.get("tags", ()):
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts, key=lambda t: (-counts[t], t.lower()))
 
     def folders(self) -> list[str]:
         doc = self._storage.tables.get(WORKSPACE, {}).get("folders") or {}

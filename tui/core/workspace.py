@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+from tui.core.anchoring import anchor
+from tui.core.annotation import Annotation
+from tui.core.article import Article
 from tui.core.corpus import Corpus
 from tui.core.errors import UsageError
 from tui.core.store import Store
@@ -50,6 +53,7 @@ class Workspace:
     store: Store
     corpus: Corpus
     folders: list[Path]
+    _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, paths: list[Path], *, db: Path, readonly: bool = False, remember: bool = True) -> Workspace:
@@ -63,10 +67,50 @@ class Workspace:
             folders = cls._folders(store, paths, remember=remember and not readonly)
             corpus = Corpus.load(folders, exclude=[db.parent])
             corpus.apply_overrides(store.overrides())
+            workspace = cls(store, corpus, folders)
+            workspace.reanchor()
         except BaseException:
             store.close()
             raise
-        return cls(store, corpus, folders)
+        return workspace
+
+    def reanchor(self) -> int:
+        """Place every stored annotation of a loaded article in its current text.
+
+        An article found by id under a new path (moved, renamed) keeps its
+        annotations; one found by path under a new id (edited in place) has them
+        re-anchored. Results are stored (not as undoable changes); a read-only
+        workspace keeps them in memory. Returns how many annotations changed.
+        """
+        updates = []
+        for annotation in self.store.annotations():
+            article = self.corpus.by_id(annotation.article_id) or self.corpus.by_location(annotation.path)
+            if article is None:
+                continue  # its article is not open in this session
+            result = anchor(article.text, annotation.selector)
+            start, end = result.span if result.span is not None else (-1, -1)
+            placed = replace(
+                annotation, article_id=article.id, path=article.location, state=result.state, start=start, end=end
+            )
+            if placed != annotation:
+                updates.append(placed)
+        if updates and self.store.readonly:
+            self._overlay.update((a.id, a) for a in updates)
+        elif updates:
+            with self.store.change("re-anchor", record=False) as change:
+                for annotation in updates:
+                    change.put(annotation)
+        return len(updates)
+
+    def annotations(self, article_id: str | None = None) -> list[Annotation]:
+        """Stored annotations as anchored in this session's texts."""
+        if not self._overlay:
+            return self.store.annotations(article_id)
+        found = [self._overlay.get(a.id, a) for a in self.store.annotations()]
+        return [a for a in found if article_id is None or a.article_id == article_id]
+
+    def article_of(self, annotation: Annotation) -> Article | None:
+        return self.corpus.by_id(annotation.article_id)
 
     @staticmethod
     def _folders(store: Store, paths: list[Path], *, remember: bool) -> list[Path]:

@@ -18,7 +18,7 @@ def article_prompt(article: Article, notes: int, *, marked: bool = False) -> Con
         title = f"(empty) {article.path.name}"
     details = [article.meta.outlet or "outlet unknown", article.meta.date]
     if notes:
-        details.append(f"{notes} note{'s' if notes != 1 else ''}")
+        details.append(f"{notes} annotation{'s' if notes != 1 else ''}")
     mark = Content.styled("● ", "$accent bold") if marked else Content("")
     return Content.assemble(
         mark,

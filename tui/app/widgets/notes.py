@@ -1,51 +1,177 @@
-"""The notes pane: the current article's annotations, or how to make the first one."""
+"""The notes pane: annotations in reading order, orphans apart, filterable by tag or color."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
 
 EMPTY_HELP = (
     "No annotations in this article yet.\n\n"
     "In the reader, select a passage (shift+arrows, a mouse drag, v for a sentence, / to find), "
-    "then press h to highlight it, t to tag it or a to add a note."
+    "then press h to highlight it (1-5 for a color), t to tag it or a to add a note."
 )
+Scope = Literal["article", "all"]
 
 
-def excerpt(text: str, limit: int = 140) -> str:
+def excerpt(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def annotation_prompt(annotation: Annotation) -> Content:
-    """Color swatch and quote, then tags and the note."""
-    parts: list[Content | str] = [
-        Content.styled("▌", f"$highlight-{annotation.color}"),
-        Content(excerpt(annotation.selector.exact)),
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One annotation as the pane shows it: with the passage's current words."""
+
+    annotation: Annotation
+    quote: str  # the passage as the article reads now (the stored quote for an orphan)
+    color_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A heading (an article, or the orphans) and its entries."""
+
+    title: str
+    entries: list[Entry]
+
+
+def entry_prompt(entry: Entry) -> Content:
+    """Swatch and quote, then tags and color name, then the note and the anchoring state."""
+    annotation = entry.annotation
+    parts: list[Content | str | tuple[str, str]] = [
+        (f"▌{annotation.color[0].upper()} ", f"bold $hl-{annotation.color}"),
+        Content(excerpt(entry.quote)),
     ]
-    if annotation.tags:
-        parts += ["\n", Content.styled(" ".join(f"#{t}" for t in annotation.tags), "$accent")]
+    details = " ".join(f"#{t}" for t in annotation.tags)
+    parts += ["\n", (details + (" · " if details else ""), "$accent"), (entry.color_name, "$text-muted")]
     if annotation.note:
-        parts += ["\n", Content.styled(excerpt(annotation.note, 200), "italic")]
+        parts += ["\n", (excerpt(annotation.note, 240), "italic")]
+    if annotation.state is AnchorState.REANCHORED:
+        changed = entry.quote != annotation.selector.exact
+        parts += ["\n", ("↻ re-anchored" + (": the text changed" if changed else ""), "$warning")]
+    elif annotation.state is AnchorState.ORPHANED:
+        parts += ["\n", ("⚠ orphaned: not found in the current text", "$error")]
     return Content.assemble(*parts)
 
 
+class NotesList(OptionList):
+    """The list itself; keys act on the highlighted annotation."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Go to passage", show=True),
+        Binding("t", "act('tag')", "Tag", show=True),
+        Binding("a", "act('note')", "Note", show=True),
+        Binding("x", "act('delete')", "Delete", show=True),
+        Binding("f", "filter", "Filter", show=True),
+        Binding("s", "scope", "This article / all", show=True),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def action_act(self, action: str) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id is not None:
+            self.post_message(NotesPane.ActionRequested(action, option.id))
+
+    def action_filter(self) -> None:
+        self.post_message(NotesPane.FilterRequested())
+
+    def action_scope(self) -> None:
+        pane = self.parent
+        if isinstance(pane, NotesPane):
+            pane.scope = "all" if pane.scope == "article" else "article"
+
+
 class NotesPane(Vertical):
-    """Lists annotations; shows ``EMPTY_HELP`` while there are none."""
+    """Shows groups of annotations given by the app; owns only its scope and filter."""
+
+    scope: var[Scope] = var("article")
+    filter: var[str | None] = var(None)  # "#tag" or a color key
+
+    class Jump(Message):
+        """Go to this annotation's passage."""
+
+        def __init__(self, annotation_id: str) -> None:
+            super().__init__()
+            self.annotation_id = annotation_id
+
+    class ActionRequested(Message):
+        """t, a or x on an annotation in the list."""
+
+        def __init__(self, action: str, annotation_id: str) -> None:
+            super().__init__()
+            self.action = action
+            self.annotation_id = annotation_id
+
+    class FilterRequested(Message):
+        """The user pressed f."""
+
+    class ViewChanged(Message):
+        """Scope or filter changed: the app sends new groups."""
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="notes-list")
+        yield Static(id="notes-header")
+        yield NotesList(id="notes-list")
         yield Static(Content(EMPTY_HELP), id="notes-empty")
 
-    def show(self, annotations: list[Annotation]) -> None:
-        listing = self.query_one("#notes-list", OptionList)
+    def watch_scope(self) -> None:
+        self.post_message(self.ViewChanged())
+
+    def watch_filter(self) -> None:
+        self.post_message(self.ViewChanged())
+
+    def show(self, groups: list[Group], *, filter_label: str = "") -> None:
+        """Replace the list, keeping the highlighted annotation if it is still there."""
+        listing = self.query_one(NotesList)
+        current = listing.highlighted_option.id if listing.highlighted_option is not None else None
         options: list[Option | None] = []
-        for annotation in annotations:
-            options += [Option(annotation_prompt(annotation), id=annotation.id), None]
-        listing.set_options(options[:-1])
-        self.query_one("#notes-empty", Static).display = not annotations
+        count = 0
+        for group in groups:
+            if not group.entries:
+                continue
+            if group.title:
+                options.append(Option(Content.styled(group.title, "bold $text-muted"), disabled=True))
+            for entry in group.entries:
+                options += [Option(entry_prompt(entry), id=entry.annotation.id), None]
+                count += 1
+        listing.set_options(options[:-1] if options and options[-1] is None else options)
+        header = ("All articles" if self.scope == "all" else "This article") + f" · {count} annotation"
+        header += "s" if count != 1 else ""
+        if filter_label:
+            header += f" · filter {filter_label} (f to change)"
+        self.query_one("#notes-header", Static).update(Content(header))
+        empty = self.query_one("#notes-empty", Static)
+        empty.display = count == 0
+        if count == 0 and (filter_label or self.scope == "all"):
+            empty.update(Content("Nothing matches." if filter_label else "No annotations yet."))
+        elif count == 0:
+            empty.update(Content(EMPTY_HELP))
+        if current is not None:
+            self.highlight(current)
+
+    def highlight(self, annotation_id: str) -> None:
+        """Move the list's cursor to an annotation (the reader's cursor is on it)."""
+        listing = self.query_one(NotesList)
+        try:
+            index = listing.get_option_index(annotation_id)
+        except OptionDoesNotExist:
+            return
+        if listing.highlighted != index:
+            listing.highlighted = index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Jump(event.option.id))

@@ -7,6 +7,7 @@ so a 5 MB article scrolls as smoothly as a short one. Text reaches the screen as
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from dataclasses import dataclass
 
@@ -21,9 +22,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.layout import Layout, LineKind, col_of, display, index_at, layout
+from tui.core.annotation import COLORS, Annotation
 from tui.core.article import Article
-from tui.core.passages import Span, span_at
+from tui.core.passages import Span, sentences, span_at
+from tui.core.search import find_all
 from tui.core.workspace import display_path
+
+_TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,22 @@ class Reader(ScrollView, can_focus=True):
         Binding("ctrl+shift+right", "select_word_right", "Select word right", show=False),
         Binding("shift+home", "select_line_start", "Select to line start", show=False),
         Binding("shift+end", "select_line_end", "Select to line end", show=False),
-        Binding("escape", "clear_selection", "Clear selection", show=False),
+        Binding("escape", "clear_selection", "Clear selection / find", show=False),
+        Binding("v", "select_sentence", "Sentence", show=True),
+        Binding("V", "select_paragraph", "Paragraph", show=False),
+        Binding("slash", "find", "Find", show=True, key_display="/"),
+        Binding("n", "find_next", "Next match", show=False),
+        Binding("N", "find_previous", "Previous match", show=False),
+        Binding("h", "annotate('highlight')", "Highlight", show=True),
+        *[
+            Binding(str(i), f"annotate('highlight', '{color}')", f"Highlight {color}", show=False)
+            for i, color in enumerate(COLORS, 1)
+        ],
+        Binding("t", "annotate('tag')", "Tag", show=True),
+        Binding("a", "annotate('note')", "Note", show=True),
+        Binding("x", "annotate('delete')", "Delete annotation", show=False),
+        Binding("right_square_bracket", "next_annotation", "Next annotation", show=False, key_display="]"),
+        Binding("left_square_bracket", "previous_annotation", "Previous annotation", show=False, key_display="["),
     ]
     COMPONENT_CLASSES = {
         "reader--title",
@@ -91,9 +111,13 @@ class Reader(ScrollView, can_focus=True):
         "reader--cursor",
         "reader--cursor-unfocused",
         "reader--selection",
+        "reader--match",
+        "reader--overlap",
+        *(f"reader--{color}" for color in COLORS),
     }
 
     article: var[Article | None] = var(None, always_update=True)
+    annotations: var[list[Annotation]] = var(list, always_update=True)
 
     class SelectionChanged(Message):
         """The cursor moved or the selection changed (the notes pane follows it)."""
@@ -104,6 +128,22 @@ class Reader(ScrollView, can_focus=True):
             self.cursor = cursor
             self.selection = selection
 
+    class AnnotationRequested(Message):
+        """The user pressed h, 1-5, t, a or x: the app decides what that means and writes."""
+
+        def __init__(
+            self, reader: Reader, action: str, selection: Span | None, annotation: Annotation | None, color: str | None
+        ) -> None:
+            super().__init__()
+            self.reader = reader
+            self.action = action  # highlight, tag, note, delete
+            self.selection = selection
+            self.annotation = annotation
+            self.color = color
+
+    class FindRequested(Message):
+        """The user pressed / : the pane around the reader shows its find bar."""
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._layout = Layout()
@@ -111,6 +151,10 @@ class Reader(ScrollView, can_focus=True):
         self._cursor = 0
         self._goal_col: int | None = None
         self._styles: dict[str, Style] = {}
+        self._marks: list[Annotation] = []  # anchored annotations, by start
+        self._run: Span | None = None  # the selection v or V made, so a repeat extends it
+        self._query = ""
+        self._matches: list[Span] = []
 
     # --- state --------------------------------------------------------------------
 
@@ -132,10 +176,19 @@ class Reader(ScrollView, can_focus=True):
 
     def move_cursor(self, offset: int) -> None:
         """Put the cursor at ``offset`` (clearing the selection) and scroll to it."""
-        self._anchor = None
-        self._move_to(offset, keep_anchor=True)
+        self._move_to(offset, keep_anchor=False)
+
+    def watch_annotations(self, annotations: list[Annotation]) -> None:
+        self._marks = sorted((a for a in annotations if a.span is not None), key=lambda a: (a.start, -a.end))
+        self.refresh()
+
+    def annotation_at(self, offset: int) -> Annotation | None:
+        """The innermost annotation covering ``offset``."""
+        covering = [a for a in self._marks if a.start <= offset < a.end]
+        return min(covering, key=lambda a: a.end - a.start) if covering else None
 
     def watch_article(self, article: Article | None) -> None:
+        self._matches, self._run = [], None
         self._anchor = None
         self._cursor = article.paragraphs[0].start if article and article.paragraphs else 0
         self._goal_col = None
@@ -168,8 +221,10 @@ class Reader(ScrollView, can_focus=True):
         self._styles.clear()
 
     def _style(self, name: str) -> Style:
+        """A component style; layers that only add text styles must not repaint the background."""
         if name not in self._styles:
-            self._styles[name] = self.get_component_rich_style(f"reader--{name}")
+            partial = name in _TEXT_ONLY_LAYERS
+            self._styles[name] = self.get_component_rich_style(f"reader--{name}", partial=partial)
         return self._styles[name]
 
     def render_line(self, y: int) -> Strip:
@@ -188,25 +243,35 @@ class Reader(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _body_segments(self, start: int, end: int, base: Style) -> list[Segment]:
-        """Split a body line where styles change: figures, selection, cursor."""
+        """Split a body line where styles change: figures, highlights, matches, selection, cursor."""
         assert self.article is not None
         text = self.article.text
-        layers: list[tuple[Span, Style]] = []
-        for figure in self.article.figures:
-            if figure.start < end and start < figure.end:
-                layers.append((figure, self._style("figure")))
+        marks = [a for a in self._marks if a.start < end and start < a.end]
+        layers: list[tuple[Span, Style]] = [
+            (figure, self._style("figure"))
+            for figure in self.article.figures
+            if figure.start < end and start < figure.end
+        ]
+        layers += [(m, self._style("match")) for m in self._matches_between(start, end)]
         if (selection := self.selection) is not None:
             layers.append((selection, self._style("selection")))
         cursor_style = self._style("cursor" if self.has_focus else "cursor-unfocused")
-        cursor = Span(self._cursor, self._cursor + 1)
-        layers.append((cursor, cursor_style))
+        layers.append((Span(self._cursor, self._cursor + 1), cursor_style))
         cuts = {start, end}
         for span, _ in layers:
             cuts.update(point for point in span if start < point < end)
+        for mark in marks:
+            cuts.update(point for point in (mark.start, mark.end) if start < point < end)
         points = sorted(cuts)
         segments = []
         for left, right in itertools.pairwise(points):
             style = base
+            covering = [m for m in marks if m.start <= left and right <= m.end]
+            if covering:
+                # The shortest highlight shows on top; underline marks an overlap.
+                style += self._style(min(covering, key=lambda m: m.end - m.start).color)
+                if len(covering) > 1:
+                    style += self._style("overlap")
             for span, layer_style in layers:
                 if span.start <= left and right <= span.end:
                     style += layer_style
@@ -214,6 +279,18 @@ class Reader(ScrollView, can_focus=True):
         if self._cursor == end and self._is_paragraph_end(end):
             segments.append(Segment(" ", base + cursor_style))
         return segments
+
+    def _matches_between(self, start: int, end: int) -> list[Span]:
+        if not self._matches:
+            return []
+        index = max(bisect.bisect_left(self._matches, (start, 0)) - 1, 0)
+        found = []
+        for match in self._matches[index:]:
+            if match.start >= end:
+                break
+            if match.end > start:
+                found.append(match)
+        return found
 
     def _is_paragraph_end(self, offset: int) -> bool:
         article = self.article
@@ -406,10 +483,105 @@ class Reader(ScrollView, can_focus=True):
         self._line_edge(True, keep_anchor=True)
 
     def action_clear_selection(self) -> None:
-        if self._anchor is not None:
-            self._anchor = None
+        if self._anchor is not None or self._matches:
+            self._anchor, self._matches, self._run = None, [], None
             self.refresh()
             self._post_selection()
+
+    # --- sentences, paragraphs, find -----------------------------------------------
+
+    def _extend_run(self, units: list[Span]) -> None:
+        """Select the unit at the cursor; if v/V made the selection, add the next unit to it."""
+        if self._run is not None and self.selection == self._run:
+            following = [u for u in units if u.start >= self._run.end]
+            run = Span(self._run.start, following[0].end) if following else self._run
+        else:
+            run = next((u for u in units if self._cursor <= u.end), units[-1] if units else None)
+        if run is not None:
+            self.select(run)
+            self._run = run
+
+    def action_select_sentence(self) -> None:
+        article = self.article
+        if article is None or not article.paragraphs:
+            return
+        extending = self._run is not None and self.selection == self._run
+        at = self._run.end if extending and self._run is not None else self._cursor
+        index = span_at(article.paragraphs, at) or 0
+        # This paragraph's sentences and the next's, so a repeated v crosses into it.
+        self._extend_run([s for p in article.paragraphs[index : index + 2] for s in sentences(article.text, p)])
+
+    def action_select_paragraph(self) -> None:
+        if self.article is not None:
+            self._extend_run(self.article.paragraphs)
+
+    def action_find(self) -> None:
+        self.post_message(self.FindRequested())
+
+    def find(self, query: str, *, select: bool = True, forward: bool = True) -> int:
+        """Mark every match of ``query``; with ``select``, select the next one from the cursor.
+
+        Returns the number of matches.
+        """
+        article = self.article
+        self._query = query
+        self._matches = find_all(article.text, query) if article is not None else []
+        self.refresh()
+        if select and self._matches:
+            self._select_match(forward=forward, include_current=True)
+        return len(self._matches)
+
+    def _select_match(self, *, forward: bool, include_current: bool = False) -> None:
+        if not self._matches:
+            return
+        current = self.selection.start if self.selection is not None else self._cursor
+        starts = [m.start for m in self._matches]
+        if forward:
+            index = bisect.bisect_left(starts, current) if include_current else bisect.bisect_right(starts, current)
+            match = self._matches[index % len(self._matches)]
+        else:
+            index = bisect.bisect_left(starts, current) - 1
+            match = self._matches[index % len(self._matches)]
+        self.select(match)
+
+    def action_find_next(self) -> None:
+        if not self._matches and self._query:
+            self.find(self._query, select=False)
+        self._select_match(forward=True)
+
+    def action_find_previous(self) -> None:
+        if not self._matches and self._query:
+            self.find(self._query, select=False)
+        self._select_match(forward=False)
+
+    # --- annotations ------------------------------------------------------------------
+
+    def action_annotate(self, action: str, color: str | None = None) -> None:
+        selection = self.selection
+        under = self.annotation_at(self._cursor) if selection is None else None
+        if selection is not None:
+            same = [a for a in self._marks if (a.start, a.end) == tuple(selection)]
+            under = same[0] if same else None
+        self.post_message(self.AnnotationRequested(self, action, selection, under, color))
+
+    def _jump_annotation(self, forward: bool) -> None:
+        if not self._marks:
+            self.app.bell()
+            return
+        starts = [m.start for m in self._marks]
+        if forward:
+            index = bisect.bisect_right(starts, self._cursor)
+            target = self._marks[index % len(self._marks)]
+        else:
+            index = bisect.bisect_left(starts, self._cursor) - 1
+            target = self._marks[index % len(self._marks)]
+        self.select(Span(target.start, target.end), cursor_at_end=False)
+
+    def action_next_annotation(self) -> None:
+        self._jump_annotation(True)
+
+    def action_previous_annotation(self) -> None:
+        self._jump_annotation(False)
 
     # --- mouse --------------------------------------------------------------------------
 

@@ -1,0 +1,117 @@
+"""Dialogs for one annotation: its tags (with completion) and its note."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Static, TextArea
+
+from tui.core.annotation import parse_tags
+
+
+def quote_line(quote: str, limit: int = 200) -> Content:
+    text = " ".join(quote.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return Content.assemble(("“", "$text-muted"), (text, "italic"), ("”", "$text-muted"))
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (after the last comma) from the tags in use."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, token = value.rpartition(",")
+        token = token.lstrip()
+        if not token:
+            return None
+        typed = set(parse_tags(head))
+        for tag in self.tags:
+            if tag.lower().startswith(token.lower()) and tag not in typed and len(tag) > len(token):
+                return value + tag[len(token) :]
+        return None
+
+
+class TagInput(Input):
+    """Tab accepts the completion (as → does), instead of moving focus."""
+
+    BINDINGS = [Binding("tab", "accept", "Accept completion", show=False)]
+
+    def action_accept(self) -> None:
+        if self._suggestion:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
+class TagScreen(ModalScreen[tuple[str, ...] | None]):
+    """Edit the comma-separated tags of a passage; returns the tags or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, quote: str, tags: tuple[str, ...], known: list[str]) -> None:
+        super().__init__()
+        self.quote, self.tags, self.known = quote, tags, known
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.styled("Tags", "bold"))
+            yield Static(quote_line(self.quote), classes="quote")
+            value = ", ".join(self.tags) + (", " if self.tags else "")
+            yield TagInput(
+                value, placeholder="comma-separated, e.g. dhs-quote, figures", suggester=TagSuggester(self.known)
+            )
+            in_use = ", ".join(self.known[:30]) if self.known else "none yet"
+            yield Static(Content(f"In use: {in_use}"), classes="hint")
+            yield Static(Content("enter saves · tab or → completes · esc cancels"), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(parse_tags(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Write or edit a multi-line note; ctrl+s saves, escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save note"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, quote: str, note: str) -> None:
+        super().__init__()
+        self.quote, self.note = quote, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.styled("Note", "bold"))
+            yield Static(quote_line(self.quote), classes="quote")
+            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(Content("ctrl+s saves · esc cancels · an empty note removes it"), classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,93 @@
+"""Small generic dialogs: pick one of several, type a line, name the colors."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.annotation import COLORS
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one option (enter) or cancel (escape); returns the option's value."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[Content | str, str]], hint: str = "") -> None:
+        super().__init__()
+        self.title_text, self.choices, self.hint = title, choices, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.styled(self.title_text, "bold"))
+            yield OptionList(
+                *[
+                    Option(label if isinstance(label, Content) else Content(label), id=value)
+                    for label, value in self.choices
+                ],
+                id="choices",
+            )
+            if self.hint:
+                yield Static(Content(self.hint), classes="hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Type one line (enter) or cancel (escape)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.placeholder = title, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.styled(self.title_text, "bold"))
+            yield Input(self.value, placeholder=self.placeholder)
+            yield Static(Content("enter saves · esc cancels"), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
+    """Name what each highlight color means in this research (shown in help and notes)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content.styled("What the highlight colors mean", "bold"))
+            with Grid(id="color-fields"):
+                for number, color in enumerate(COLORS, 1):
+                    yield Label(Content.assemble((f"{number} ", "bold"), (f"▌{color}", f"bold $hl-{color}")))
+                    yield Input(self.names[color], id=f"color-{color}")
+            yield Static(Content("enter or ctrl+s saves · esc cancels"), classes="hint")
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        names = {c: " ".join(self.query_one(f"#color-{c}", Input).value.split()) or c for c in COLORS}
+        self.dismiss(names)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
