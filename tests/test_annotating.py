@@ -325,3 +325,32 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
         assert any("Orphans" in p for p in prompts)
         assert any("money-laundering and corruption" in p and "orphaned" in p for p in prompts)
         assert any("could not be placed" in n.message for n in app._notifications)
+
+
+async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path) -> None:
+    from tui.app.screens.help import HelpScreen
+    from tui.app.screens.prompts import ColorNamesScreen
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Name the highlight")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ColorNamesScreen)
+        app.screen.query_one("#color-red", Input).value = "contradicts another outlet"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.workspace.store.color_names()["red"] == "contradicts another outlet"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "red: contradicts another outlet" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape")
+        # The palette lists the tag commands too.
+        await pilot.press("ctrl+p", *"Rename tag")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("No tags yet" in n.message for n in app._notifications)

@@ -113,3 +113,66 @@ def test_internal_error_is_a_message_not_a_traceback(
     assert main(["list"]) == 1
     err = capsys.readouterr().err
     assert "internal error: boom" in err and "Traceback" not in err
+
+
+def test_annotate_and_list_counts(tmp_path: Path) -> None:
+    result = run(
+        "annotate", "000", "--quote", "qualified law enforcement personnel", "--tag", "dhs-quote, figures",
+        "--tag", "noem", "--note", "Same in all three", "--color", "disputed", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    annotation_id = result.stdout.strip()
+    assert len(annotation_id) == 32
+    assert "annotated b405679a47e6" in result.stderr
+    from tui.core.store import Store
+
+    with Store(tmp_path / "annotations" / "newsreader.json", readonly=True) as store:
+        (annotation,) = store.annotations()
+    assert annotation.id == annotation_id
+    assert annotation.tags == ("dhs-quote", "figures", "noem")
+    assert annotation.note == "Same in all three" and annotation.color == "red"
+    rows = json.loads(run("list", "--json", cwd=tmp_path).stdout)
+    assert [r["annotations"] for r in rows] == [1, 0, 0]
+
+
+def test_annotate_typographic_quotes_match(tmp_path: Path) -> None:
+    # Typed with straight quotes; the NYT prints D.H.S.’s with a curly apostrophe.
+    result = run("annotate", "e7bac", "--quote", "It is D.H.S.'s understanding", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["000", "--quote", "words that are not there"], 1, "quote not found"),
+        (["002", "--quote", "IRS"], 1, "occurs 8 times; choose one with --occurrence N"),
+        (["002", "--quote", "IRS", "--occurrence", "9"], 1, "occurs 8 time(s)"),
+        (["002", "--quote", "IRS", "--color", "pink"], 2, "unknown color 'pink'"),
+        (["nope", "--quote", "IRS"], 2, "no article 'nope'"),
+        (["000"], 2, "--quote"),
+    ],
+)
+def test_annotate_errors(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    result = run("annotate", *args, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    db = tmp_path / "annotations" / "newsreader.json"
+    if db.exists():
+        assert json.loads(db.read_text()).get("annotations", {}) == {}
+
+
+def test_annotate_occurrence_and_orphans_in_list(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    article = folder / "002_db01bee56135c3f7.txt"
+    result = run("annotate", str(article), "--quote", "IRS", "--occurrence", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run("annotate", str(article), "--quote", "Elon Musk and his team", cwd=tmp_path)
+    assert result.returncode == 0
+    article.write_text(article.read_text().replace("Elon Musk and his team have also taken an interest", "Others"))
+    rows = json.loads(run("list", "--json", str(folder), cwd=tmp_path).stdout)
+    nyt = next(r for r in rows if r["outlet"] == "The New York Times")
+    assert (nyt["annotations"], nyt["orphans"]) == (2, 1)

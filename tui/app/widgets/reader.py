@@ -257,7 +257,9 @@ class Reader(ScrollView, can_focus=True):
             layers.append((selection, self._style("selection")))
         cursor_style = self._style("cursor" if self.has_focus else "cursor-unfocused")
         layers.append((Span(self._cursor, self._cursor + 1), cursor_style))
-        cuts = {start, end}
+        # Highlights stop at the last visible character, not at the space a line wraps at.
+        shown_end = start + len(text[start:end].rstrip())
+        cuts = {start, end, shown_end}
         for span, _ in layers:
             cuts.update(point for point in span if start < point < end)
         for mark in marks:
@@ -266,7 +268,7 @@ class Reader(ScrollView, can_focus=True):
         segments = []
         for left, right in itertools.pairwise(points):
             style = base
-            covering = [m for m in marks if m.start <= left and right <= m.end]
+            covering = [m for m in marks if m.start <= left and right <= m.end] if left < shown_end else []
             if covering:
                 # The shortest highlight shows on top; underline marks an overlap.
                 style += self._style(min(covering, key=lambda m: m.end - m.start).color)
