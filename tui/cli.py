@@ -18,13 +18,15 @@ import orjson
 
 from tui import __version__
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, Annotation, parse_tags, resolve_color
+from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
 from tui.core.article import printable, shorten
+from tui.core.atomic import write_atomic
 from tui.core.errors import NewsreaderError, UsageError, WorkFailed
+from tui.core.export import Scope, collect, import_annotations, markdown, overview, overview_markdown, parse_w3c, w3c
 from tui.core.search import find_quote
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
-COMMANDS = ("list", "annotate")
+COMMANDS = ("list", "annotate", "export", "import")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -33,6 +35,8 @@ A keyboard-first terminal reader and annotator for news research.
                                    (none: this workspace's folders, else the bundled seeds)
   newsreader list [PATH ...]       list articles with their annotation counts
   newsreader annotate ARTICLE --quote TEXT [--tag T]... [--note TEXT] [--color C]
+  newsreader export [--format markdown|json|overview] [--article A] [--tag T] [--color C] [-o FILE]
+  newsreader import FILE [--dry-run]
 """
 
 
@@ -76,6 +80,30 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--color", default="yellow", metavar="C", help=f"{', '.join(COLORS)}, 1-5, or your name for a color"
         )
+    elif command == "export":
+        parser.description = (
+            "Export annotations as Markdown (default), W3C Web Annotation JSON, or a tag x outlet overview table."
+            " Scope options combine; with none, everything is exported."
+        )
+        parser.add_argument(
+            "paths", nargs="*", type=Path, metavar="PATH", help="articles to load (default: the workspace's folders)"
+        )
+        parser.add_argument("--format", choices=("markdown", "json", "overview"), default="markdown")
+        parser.add_argument(
+            "--article", action="append", default=[], metavar="A", help="an article (path or id); repeatable"
+        )
+        parser.add_argument(
+            "--tag", action="append", default=[], metavar="T", help="annotations with this tag; repeatable"
+        )
+        parser.add_argument(
+            "--color", action="append", default=[], metavar="C", help="annotations of this color; repeatable"
+        )
+        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+        parser.add_argument("--strict", action="store_true", help="exit 1 if a quote no longer matches its article")
+    elif command == "import":
+        parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
+        parser.add_argument("file", metavar="FILE", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="report what would happen; change nothing")
     return parser
 
 
@@ -177,6 +205,82 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _scope(workspace: Workspace, args: argparse.Namespace) -> Scope:
+    names = workspace.store.color_names()
+    colors = []
+    for value in args.color:
+        color = resolve_color(value, names)
+        if color is None:
+            raise UsageError(f"unknown color {value!r}: use {', '.join(COLORS)}, 1-5, or a color's name")
+        colors.append(color)
+    tags = [t for value in args.tag for t in parse_tags(value)]
+    return Scope([workspace.corpus.resolve(ref) for ref in args.article], tags, colors)
+
+
+def _output(path: str | None, data: bytes, db: Path) -> None:
+    if path is None:
+        sys.stdout.buffer.write(data)
+        return
+    target = Path(path)
+    if target.exists() and target.resolve() == db.resolve():
+        raise UsageError(f"{path}: that is the annotation DB; choose another file for the export")
+    if target.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name")
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    db = db_path(args.db)
+    also = [Path(ref) for ref in args.article if os.path.isfile(ref)]
+    workspace = Workspace.open(args.paths, db=db, readonly=True, also=also)
+    try:
+        _notices(workspace)
+        scope = _scope(workspace, args)
+        items = collect(workspace, scope)
+        if args.format == "json":
+            data = w3c(items, scope=scope)
+        elif args.format == "overview":
+            data = overview_markdown(overview(items)).encode()
+        else:
+            text = markdown(items, scope=scope, exported=now(), color_names=workspace.store.color_names())
+            data = text.encode()
+    finally:
+        workspace.close()
+    _output(args.output, data, db)
+    problems = [i for i in items if i.changed or i.annotation.orphaned]
+    for item in problems:
+        where = display_path(item.article.path) if item.article else item.annotation.path
+        what = "orphaned (not in the current text)" if item.annotation.orphaned else "text changed since annotated"
+        print(
+            f"newsreader: {printable(where)}: {what}: {shorten(item.annotation.selector.exact, 70)!r}", file=sys.stderr
+        )
+    if args.output:
+        print(f"newsreader: exported {len(items)} annotation(s) to {printable(args.output)}", file=sys.stderr)
+    return 1 if args.strict and problems else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{args.file}: cannot read ({error.strerror or error})") from None
+    try:
+        imported = parse_w3c(data)
+    except UsageError as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    workspace = Workspace.open([], db=db_path(args.db), readonly=args.dry_run, remember=False)
+    try:
+        report = import_annotations(workspace, imported, dry_run=args.dry_run, label=f"import {args.file.name}")
+    finally:
+        workspace.close()
+    prefix = "would import" if args.dry_run else "imported"
+    print(f"{prefix} {len(imported)}: {report}")
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db))
     try:
@@ -189,7 +293,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         workspace.close()
 
 
-HANDLERS = {"list": cmd_list, "annotate": cmd_annotate}
+HANDLERS = {"list": cmd_list, "annotate": cmd_annotate, "export": cmd_export, "import": cmd_import}
 
 
 def _crash_log(error: BaseException) -> str:

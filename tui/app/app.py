@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
 from tui.app.screens.annotate import NoteScreen, TagScreen
+from tui.app.screens.export import ExportRequest, ExportScreen, OverviewScreen
 from tui.app.screens.help import HelpScreen, binding_rows
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.screens.prompts import ChoiceScreen, ColorNamesScreen, PromptScreen
@@ -28,12 +30,14 @@ from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, Annotation, normalize_tag
+from tui.core.annotation import COLORS, Annotation, normalize_tag, now
 from tui.core.article import Article, printable, shorten
+from tui.core.atomic import write_atomic
 from tui.core.errors import NewsreaderError
+from tui.core.export import Scope, collect, markdown, overview, overview_markdown, w3c
 from tui.core.passages import Span
 from tui.core.store import Change
-from tui.core.workspace import Workspace
+from tui.core.workspace import Workspace, display_path
 
 SYNC_SECONDS = 2.0
 HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
@@ -49,6 +53,7 @@ class NewsreaderApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "undo", "Undo"),
+        Binding("E", "export", "Export"),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -221,12 +226,21 @@ class NewsreaderApp(App[None]):
 
     def _create(self, span: Span, **values: object) -> Annotation | None:
         article = self.current
-        if article is None or len(span) == 0:
+        if article is None:
             return None
-        annotation = Annotation.new(article.id, article.location, Selector.of(article.text, *span), **values)
+        # A passage never starts or ends in whitespace (a drag often overshoots by a space).
+        start, end = span
+        while start < end and article.text[start].isspace():
+            start += 1
+        while end > start and article.text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            self.notify("The selection is only whitespace.", severity="warning")
+            return None
+        annotation = Annotation.new(article.id, article.location, Selector.of(article.text, start, end), **values)
         if self._write("highlight", lambda change: change.put(annotation)):
             self.reader.action_clear_selection()  # and the find marks: the passage is marked now
-            self.reader.move_cursor(span.start)
+            self.reader.move_cursor(start)
             return annotation
         return None
 
@@ -377,6 +391,62 @@ class NewsreaderApp(App[None]):
 
         self.push_screen(MetadataScreen(article), save)
 
+    def action_export(self) -> None:
+        article = self.current
+        screen = ExportScreen(
+            folder=self.workspace.store.path.parent,
+            article_id=article.id if article else None,
+            article_name=shorten(article.meta.title or article.path.name, 40) if article else "",
+            tags=self.workspace.store.tags(),
+            names=self.workspace.store.color_names(),
+        )
+        self.push_screen(screen, self._export)
+
+    def _export(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        workspace = self.workspace
+        scope = {
+            "article": lambda: Scope(articles=[a for a in [workspace.corpus.by_id(request.value)] if a]),
+            "tag": lambda: Scope(tags=[request.value]),
+            "color": lambda: Scope(colors=[request.value]),
+        }.get(request.kind, Scope)()
+        items = collect(workspace, scope)
+        if request.format == "json":
+            data = w3c(items, scope=scope)
+        else:
+            data = markdown(items, scope=scope, exported=now(), color_names=workspace.store.color_names()).encode()
+        if self._write_file(request.path, data):
+            problems = sum(i.changed or i.annotation.orphaned for i in items)
+            warning = f"\n{problems} quote(s) changed or orphaned: marked in the file." if problems else ""
+            self.notify(
+                f"Exported {len(items)} annotation(s) to {display_path(request.path)}{warning}",
+                severity="warning" if problems else "information",
+            )
+
+    def _write_file(self, path: Path, data: bytes) -> bool:
+        """Write an export atomically; never over the DB itself."""
+        if path.exists() and path.resolve() == self.workspace.store.path.resolve():
+            self.notify(f"{path} is the annotation DB; choose another file.", title="Not exported", severity="error")
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+        except OSError as error:
+            self.notify(f"{path}: {error.strerror or error}", title="Not exported", severity="error", timeout=15)
+            return False
+        return True
+
+    def action_tag_overview(self) -> None:
+        view = overview(collect(self.workspace, Scope()))
+
+        def write(chosen: bool | None) -> None:
+            path = self.workspace.store.path.parent / "tag-overview.md"
+            if chosen and self._write_file(path, overview_markdown(view).encode()):
+                self.notify(f"Wrote the tag overview to {display_path(path)}")
+
+        self.push_screen(OverviewScreen(view), write)
+
     def action_filter_notes(self) -> None:
         names = self.workspace.store.color_names()
         choices: list[tuple[Content | str, str]] = [("Show everything", "")]
@@ -458,6 +528,12 @@ class NewsreaderApp(App[None]):
             ("Undo", "Undo the last annotation change", self.action_undo),
             ("Redo", "Redo the change undone last", self.action_redo),
             ("Edit metadata", "Title, outlet, author, date, URL of the current article", self.action_edit_metadata),
+            (
+                "Export annotations",
+                "Markdown or W3C JSON: this article, a tag, a color, everything",
+                self.action_export,
+            ),
+            ("Tag overview", "For each tag, how many passages each outlet has", self.action_tag_overview),
             ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
             ("Notes: this article / all articles", "Toggle the notes pane's scope", self._toggle_scope),
             ("Rename tag", "Rename a tag on every annotation", self.action_rename_tag),

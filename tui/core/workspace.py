@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -56,16 +57,19 @@ class Workspace:
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def open(cls, paths: list[Path], *, db: Path, readonly: bool = False, remember: bool = True) -> Workspace:
+    def open(
+        cls, paths: list[Path], *, db: Path, readonly: bool = False, remember: bool = True, also: Sequence[Path] = ()
+    ) -> Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
         With ``remember``, paths given are saved as the workspace's folders so the
-        next plain ``newsreader`` opens them again.
+        next plain ``newsreader`` opens them again. ``also`` adds files for this
+        session only (a CLI command naming an article by its path).
         """
         store = Store(db, readonly=readonly)
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
-            corpus = Corpus.load(folders, exclude=[db.parent])
+            corpus = Corpus.load([*folders, *also], exclude=[db.parent])
             corpus.apply_overrides(store.overrides())
             workspace = cls(store, corpus, folders)
             workspace.reanchor()

@@ -1,0 +1,543 @@
+"""Exports: Markdown a writer can paste, W3C Web Annotation JSON that round-trips, a tag map.
+
+Every exported passage is checked against the article's current text: the
+blockquote shows the article's words as they are now, and a passage whose words
+changed since it was annotated is marked (and counted, so the CLI can fail with
+``--strict``). Orders are fixed so repeated exports diff cleanly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+import yaml
+
+from tui.core.anchoring import AnchorState, Selector, anchor
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation, now
+from tui.core.article import Article
+from tui.core.errors import UsageError
+from tui.core.workspace import Workspace, display_path
+
+HIGHLIGHT_CSS = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
+ARTICLE_URN = "urn:newsreader:article:"
+CHANGED_WARNING = "⚠ *The article's text changed here since this was annotated. The passage as annotated:*"
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One annotation ready to export, with its passage checked against the current text."""
+
+    annotation: Annotation
+    article: Article | None  # None: its article is not loaded, so the quote cannot be checked
+    quote: str  # the article's words now; the stored quote for an orphan or an unloaded article
+
+    @property
+    def verified(self) -> bool | None:
+        """True if the article still reads exactly as annotated; None if it cannot be checked."""
+        if self.article is None or self.annotation.orphaned:
+            return None
+        return self.quote == self.annotation.selector.exact
+
+    @property
+    def changed(self) -> bool:
+        return self.verified is False
+
+
+@dataclass
+class Scope:
+    """Which annotations: some articles, tags and colors (all given must match), or everything."""
+
+    articles: list[Article] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    colors: list[str] = field(default_factory=list)
+
+    def admits(self, annotation: Annotation) -> bool:
+        if self.articles and annotation.article_id not in {a.id for a in self.articles}:
+            return False
+        if self.tags and not set(self.tags) & set(annotation.tags):
+            return False
+        return not self.colors or annotation.color in self.colors
+
+    def label(self) -> str:
+        parts = []
+        if self.articles:
+            parts.append("article " + ", ".join(a.meta.title or a.path.name for a in self.articles))
+        if self.tags:
+            parts.append("tag " + ", ".join(f"#{t}" for t in self.tags))
+        if self.colors:
+            parts.append("color " + ", ".join(self.colors))
+        return "; ".join(parts) or "everything"
+
+
+def collect(workspace: Workspace, scope: Scope) -> list[Item]:
+    """The annotations in scope, in a fixed order: by article (corpus order), then position."""
+    order = {a.id: n for n, a in enumerate(workspace.corpus.articles)}
+    items = []
+    for annotation in workspace.annotations():
+        if not scope.admits(annotation):
+            continue
+        article = workspace.article_of(annotation)
+        quote = annotation.current_text(article.text) if article is not None else annotation.selector.exact
+        items.append(Item(annotation, article, quote))
+    items.sort(
+        key=lambda i: (
+            order.get(i.annotation.article_id, len(order)),
+            i.annotation.path,
+            i.annotation.orphaned,
+            i.annotation.start,
+            i.annotation.end,
+            i.annotation.created,
+            i.annotation.id,
+        )
+    )
+    return items
+
+
+# --- Markdown -----------------------------------------------------------------------
+
+_INLINE_SPECIAL = re.compile(
+    r"[\\`*\[\]<>#|~$]"  # markup anywhere in a line
+    r"|(?<![^\W_])_|_(?![^\W_])"  # _ that could emphasize (not inside a word like file_name)
+    r"|&(?=[#A-Za-z])|%(?=%)|=(?==)"  # entities; Obsidian %%comments%% and ==highlights==
+)
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
+
+
+def escape_inline(text: str) -> str:
+    """Escape one line of text so CommonMark (and GFM, Obsidian) render it literally.
+
+    Backslash-escapes the ASCII punctuation that can start markup anywhere in a line
+    (emphasis, code, links, HTML, entities, tables, strikethrough, math, Obsidian
+    comments and highlights) and what starts a block at the start of a line (lists,
+    setext underlines, ordered lists); leading and trailing whitespace becomes
+    character references (``&#32;``) so it is neither stripped nor read as code or
+    a hard break.
+    """
+    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    match = _LINE_START.match(escaped)
+    if match:
+        lead, marker = match.group(1), match.group(2)
+        if marker.isdigit():
+            rest = escaped[match.end() :]
+            escaped = lead + marker + "\\" + rest
+        else:
+            escaped = lead + "\\" + escaped[len(lead) :]
+    core = escaped.strip()
+    if not core:
+        return "".join(f"&#{ord(c)};" for c in escaped)
+    lead = escaped[: escaped.index(core[0])]
+    trail = escaped[len(lead) + len(core) :]
+    return "".join(f"&#{ord(c)};" for c in lead) + core + "".join(f"&#{ord(c)};" for c in trail)
+
+
+_EDGE_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
+
+
+def blockquote(passage: str) -> str:
+    """A blockquote that renders to exactly ``passage``.
+
+    Lines of one paragraph are joined with hard breaks (a backslash at the end of
+    the line); a blank line in the passage separates quoted paragraphs.
+    """
+    passage = _EDGE_BLANK_LINES.sub("", passage)  # blank lines at the edges cannot be quoted
+    paragraphs = [p for p in re.split(r"\n(?:[ \t]*\n)+", passage) if p.strip()] or [""]
+    out: list[str] = []
+    for number, paragraph in enumerate(paragraphs):
+        if number:
+            out.append(">")
+        lines = [escape_inline(line) for line in paragraph.split("\n")]
+        out += [f"> {line}\\" for line in lines[:-1]] + [f"> {lines[-1]}".rstrip()]
+    return "\n".join(out)
+
+
+def tag_label(tag: str) -> str:
+    """An Obsidian-style ``#tag``: spaces and punctuation Obsidian rejects become hyphens."""
+    safe = re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-") or "tag"
+    return f"#{safe}"
+
+
+def _citation(article: Article | None, annotation: Annotation) -> str:
+    if article is None:
+        return escape_inline(f"article not loaded in this session · {annotation.path}")
+    return escape_inline(" · ".join(p for p in (article.citation(), display_path(article.path)) if p))
+
+
+def _item_markdown(item: Item, color_names: dict[str, str]) -> list[str]:
+    annotation = item.annotation
+    lines = [blockquote(item.quote), ""]
+    if annotation.tags:
+        lines += [" ".join(tag_label(t) for t in annotation.tags), ""]
+    if annotation.note:
+        lines += [annotation.note.strip(), ""]
+    details = [f"{annotation.color} ({color_names.get(annotation.color, annotation.color)})"]
+    if annotation.orphaned:
+        details.append("orphaned: not found in the current text; the quote is as annotated")
+    else:
+        details.append(f"characters {annotation.start}–{annotation.end}")
+    if item.verified is None and not annotation.orphaned:
+        details.append("not verified: article not loaded")
+    elif annotation.state is AnchorState.REANCHORED and not item.changed:
+        details.append("re-anchored")
+    lines.append("*" + escape_inline(" · ".join(details)) + "*")
+    if item.changed:
+        lines += ["", CHANGED_WARNING, "", blockquote(annotation.selector.exact)]
+    return [*lines, ""]
+
+
+def markdown(items: Sequence[Item], *, scope: Scope, exported: str, color_names: dict[str, str] | None = None) -> str:
+    """The Markdown export (front matter, then per article, or per tag then article)."""
+    names = color_names or DEFAULT_COLOR_NAMES
+    articles = {i.annotation.article_id for i in items}
+    front = {
+        "title": f"Annotations: {scope.label()}",
+        "exported": exported,
+        "scope": scope.label(),
+        "articles": len(articles),
+        "annotations": len(items),
+        "orphans": sum(i.annotation.orphaned for i in items),
+        "changed": sum(i.changed for i in items),
+    }
+    out = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000).rstrip(), "---", ""]
+    out += [f"# {escape_inline(front['title'])}", ""]
+    groups: list[tuple[str, list[Item]]]
+    if scope.tags:
+        groups = [(tag_label(tag), [i for i in items if tag in i.annotation.tags]) for tag in scope.tags]
+    else:
+        groups = [("", list(items))]
+    level = "###" if scope.tags else "##"
+    for heading, group in groups:
+        if heading:
+            out += [f"## {heading}", ""]
+        by_article: dict[str, list[Item]] = {}
+        for item in group:
+            by_article.setdefault(item.annotation.article_id, []).append(item)
+        for entries in by_article.values():
+            first = entries[0]
+            title = first.article.meta.title if first.article else first.annotation.selector.exact[:60]
+            out += [f"{level} {escape_inline(title)}", "", _citation(first.article, first.annotation), ""]
+            placed = [e for e in entries if not e.annotation.orphaned]
+            orphans = [e for e in entries if e.annotation.orphaned]
+            for entry in placed:
+                out += _item_markdown(entry, names)
+            if orphans:
+                out += [f"{level}# Orphans", "", "Not found in the article's current text; quoted as annotated.", ""]
+                for entry in orphans:
+                    out += _item_markdown(entry, names)
+    if not items:
+        out += ["No annotations in this scope.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- W3C Web Annotation JSON ----------------------------------------------------------
+
+
+def _urn(annotation_id: str) -> str:
+    try:
+        return uuid.UUID(hex=annotation_id).urn
+    except ValueError:
+        return f"urn:newsreader:annotation:{annotation_id}"
+
+
+def w3c_annotation(item: Item) -> dict[str, Any]:
+    """One annotation in the Web Annotation Data Model, color and article identity kept."""
+    a = item.annotation
+    bodies: list[dict[str, Any]] = []
+    if a.note:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/plain"})
+    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags]
+    motivation = "commenting" if a.note else "tagging" if a.tags else "highlighting"
+    document: dict[str, Any] = {
+        "id": _urn(a.id),
+        "type": "Annotation",
+        "motivation": motivation,
+        "created": a.created,
+        "modified": a.updated,
+        "target": {
+            "type": "SpecificResource",
+            "source": ARTICLE_URN + a.article_id,
+            "styleClass": f"newsreader-{a.color}",
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": a.selector.exact,
+                    "prefix": a.selector.prefix,
+                    "suffix": a.selector.suffix,
+                },
+            ]
+            + (
+                [{"type": "TextPositionSelector", "start": a.selector.start, "end": a.selector.end}]
+                if a.selector.start >= 0
+                else []
+            ),
+        },
+        "stylesheet": {
+            "type": "CssStylesheet",
+            "value": f".newsreader-{a.color} {{ background-color: {HIGHLIGHT_CSS[a.color]}; }}",
+        },
+        "newsreader": {
+            "color": a.color,
+            "article": {
+                "id": a.article_id,
+                "path": display_path(item.article.path) if item.article else a.path,
+                "title": item.article.meta.title if item.article else "",
+                "outlet": item.article.meta.outlet if item.article else "",
+            },
+            "anchor": {"state": a.state.value, "start": a.start, "end": a.end},
+        },
+    }
+    if bodies:
+        document["body"] = bodies
+    return document
+
+
+def w3c(items: Sequence[Item], *, scope: Scope) -> bytes:
+    """An AnnotationCollection; no export timestamp, so the same annotations give the same bytes."""
+    annotations = [w3c_annotation(i) for i in items]
+    digest = hashlib.sha256(orjson.dumps(annotations, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+    collection = {
+        "@context": W3C_CONTEXT,
+        "id": f"urn:newsreader:collection:{digest}",
+        "type": "AnnotationCollection",
+        "label": f"newsreader annotations: {scope.label()}",
+        "total": len(annotations),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": annotations},
+    }
+    return orjson.dumps(collection, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """An annotation read from a W3C document, before it is placed in an article."""
+
+    id: str
+    article_id: str
+    path: str
+    selector: Selector
+    color: str
+    tags: tuple[str, ...]
+    note: str
+    created: str
+    updated: str
+
+
+def _items_of(document: Any) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        raise UsageError("expected a W3C Annotation, a list of them, or an AnnotationCollection")
+    if document.get("type") == "AnnotationCollection" or "first" in document or "items" in document:
+        page = document.get("first") or {}
+        items = document.get("items") if "items" in document else page.get("items") if isinstance(page, dict) else None
+        if not isinstance(items, list):
+            raise UsageError("AnnotationCollection has no items list (expected first.items)")
+        return items
+    return [document]
+
+
+def _local_id(value: Any, fallback: str) -> str:
+    """Our annotation id for a W3C id: the UUID of ``urn:uuid:…``, else a stable UUID of the id."""
+    text = str(value or fallback)
+    if text.startswith("urn:uuid:"):
+        try:
+            return uuid.UUID(text[9:]).hex
+        except ValueError:
+            pass
+    if text.startswith("urn:newsreader:annotation:"):
+        return text.rsplit(":", 1)[1]
+    return uuid.uuid5(uuid.NAMESPACE_URL, text).hex
+
+
+def parse_w3c(data: bytes) -> list[Imported]:
+    """Read annotations from W3C JSON; ``UsageError`` naming the first problem (nothing partial)."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise UsageError(f"not valid JSON ({error})") from None
+    imported = []
+    for number, item in enumerate(_items_of(document), 1):
+        where = f"annotation {number}"
+        if not isinstance(item, dict) or "Annotation" not in (
+            item.get("type") if isinstance(item.get("type"), list) else [item.get("type")]
+        ):
+            raise UsageError(f"{where}: not an object with type Annotation")
+        target = item.get("target")
+        target = target[0] if isinstance(target, list) and target else target
+        if not isinstance(target, dict):
+            raise UsageError(f"{where}: target must be a SpecificResource with selectors")
+        selectors = target.get("selector")
+        selectors = selectors if isinstance(selectors, list) else [selectors]
+        quote = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), None)
+        position = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
+        if quote is None or not isinstance(quote.get("exact"), str) or not quote["exact"]:
+            raise UsageError(f"{where}: needs a TextQuoteSelector with a non-empty exact quote")
+        try:
+            start = int(position["start"]) if position else -1
+            end = int(position["end"]) if position else -1
+        except (TypeError, ValueError, KeyError):
+            raise UsageError(f"{where}: TextPositionSelector start and end must be integers") from None
+        bodies = item.get("body") or []
+        bodies = bodies if isinstance(bodies, list) else [bodies]
+        notes = [
+            str(b.get("value", ""))
+            for b in bodies
+            if isinstance(b, dict) and b.get("purpose") in ("commenting", "describing")
+        ]
+        tags = [str(b.get("value", "")) for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
+        if isinstance(item.get("bodyValue"), str):
+            notes.append(item["bodyValue"])
+        extra = item.get("newsreader") if isinstance(item.get("newsreader"), dict) else {}
+        article = extra.get("article") if isinstance(extra.get("article"), dict) else {}
+        source = target.get("source")
+        source = source.get("id") if isinstance(source, dict) else source
+        article_id = str(
+            article.get("id") or (source[len(ARTICLE_URN) :] if str(source).startswith(ARTICLE_URN) else "")
+        )
+        color = extra.get("color") or str(target.get("styleClass", "")).removeprefix("newsreader-")
+        imported.append(
+            Imported(
+                id=_local_id(item.get("id"), f"{source}#{quote['exact']}"),
+                article_id=article_id,
+                path=str(article.get("path") or ""),
+                selector=Selector(
+                    quote["exact"], str(quote.get("prefix", "")), str(quote.get("suffix", "")), start, end
+                ),
+                color=color if color in COLORS else "yellow",
+                tags=tuple(dict.fromkeys(t for t in tags if t)),
+                note="\n\n".join(n for n in notes if n),
+                created=str(item.get("created") or ""),
+                updated=str(item.get("modified") or item.get("created") or ""),
+            )
+        )
+    return imported
+
+
+# --- tag × outlet overview --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """For each tag, how many passages each outlet has."""
+
+    tags: list[str]
+    outlets: list[str]
+    counts: dict[tuple[str, str], int]
+
+
+def overview(items: Iterable[Item]) -> Overview:
+    counts: dict[tuple[str, str], int] = {}
+    outlets: dict[str, None] = {}
+    for item in items:
+        outlet = (item.article.meta.outlet if item.article else "") or "unknown outlet"
+        outlets.setdefault(outlet)
+        for tag in item.annotation.tags:
+            counts[(tag, outlet)] = counts.get((tag, outlet), 0) + 1
+    tags = sorted(
+        {t for t, _ in counts}, key=lambda t: (-sum(v for (tt, _), v in counts.items() if tt == t), t.lower())
+    )
+    return Overview(tags, sorted(outlets), counts)
+
+
+def overview_markdown(view: Overview) -> str:
+    """The overview as a Markdown (GFM) table."""
+    if not view.tags:
+        return "No tagged annotations yet.\n"
+    head = "| tag | " + " | ".join(escape_inline(o) for o in view.outlets) + " | total |"
+    rule = "|---|" + "---:|" * (len(view.outlets) + 1)
+    rows = []
+    for tag in view.tags:
+        cells = [view.counts.get((tag, o), 0) for o in view.outlets]
+        rows.append(
+            f"| {escape_inline(tag)} | " + " | ".join(str(c) if c else "·" for c in cells) + f" | {sum(cells)} |"
+        )
+    return "\n".join([head, rule, *rows]) + "\n"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, dry, would do)."""
+
+    anchored: int = 0
+    reanchored: int = 0
+    orphaned: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.anchored} anchored, {self.reanchored} re-anchored, {self.orphaned} orphaned; "
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        )
+
+
+def _article_for(workspace: Workspace, imported: Imported) -> Article | None:
+    """The imported annotation's article: by id, by path, else the one article quoting it."""
+    corpus = workspace.corpus
+    article = corpus.by_id(imported.article_id) if imported.article_id else None
+    if article is None and imported.path:
+        article = corpus.by_location(imported.path)
+    if article is None:
+        holders = [a for a in corpus.articles if imported.selector.exact in a.text]
+        article = holders[0] if len(holders) == 1 else None
+    return article
+
+
+def import_annotations(
+    workspace: Workspace, imported: Sequence[Imported], *, dry_run: bool, label: str
+) -> ImportReport:
+    """Place each imported annotation in the loaded articles and store it (one undoable change).
+
+    Ids are kept, so importing the same file again updates nothing and duplicates nothing.
+    """
+    report = ImportReport()
+    changed: list[Annotation] = []
+    for entry in imported:
+        article = _article_for(workspace, entry)
+        result = anchor(article.text, entry.selector) if article is not None else None
+        selector = entry.selector
+        if selector.start < 0 and result is not None and result.span is not None:
+            selector = Selector(selector.exact, selector.prefix, selector.suffix, *result.span)
+        state = result.state if result is not None else AnchorState.ORPHANED
+        span = result.span if result is not None and result.span is not None else (-1, -1)
+        stamp = now()
+        annotation = Annotation(
+            id=entry.id,
+            article_id=article.id if article is not None else entry.article_id,
+            path=article.location if article is not None else entry.path,
+            selector=selector,
+            color=entry.color,
+            tags=entry.tags,
+            note=entry.note,
+            created=entry.created or stamp,
+            updated=entry.updated or entry.created or stamp,
+            state=state,
+            start=span[0],
+            end=span[1],
+        )
+        report.anchored += state is AnchorState.ANCHORED
+        report.reanchored += state is AnchorState.REANCHORED
+        report.orphaned += state is AnchorState.ORPHANED
+        existing = workspace.store.annotation(annotation.id)
+        if existing is None:
+            report.new += 1
+            changed.append(annotation)
+        elif existing.to_doc() == annotation.to_doc():
+            report.unchanged += 1
+        else:
+            report.updated += 1
+            changed.append(annotation)
+    if changed and not dry_run:
+        with workspace.store.change(label) as change:
+            for annotation in changed:
+                change.put(annotation)
+    return report
