@@ -36,7 +36,24 @@ async def annotated(pilot: Pilot) -> None:
     await pilot.press("a", *"Same wording in all three outlets", "ctrl+s")
 
 
-SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {"main": annotated}
+async def compare(pilot: Pilot) -> None:
+    """The three seeds side by side, on the group whose figures differ, unique passages shown."""
+    await pilot.press("space", "space", "space", "c")
+    await pilot.pause()
+    screen = pilot.app.screen
+    target = next(i for i, g in enumerate(screen.alignment.groups) if any(p.figures for p in g.passages))
+    while screen.group_index != target:
+        await pilot.press("right_square_bracket")
+    await pilot.press("o")
+
+
+async def export(pilot: Pilot) -> None:
+    """The export dialog over an annotated article."""
+    await annotated(pilot)
+    await pilot.press("E")
+
+
+SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {"main": annotated, "compare": compare, "export": export}
 
 
 async def shoot(name: str, drive: Callable[[Pilot], Awaitable[None]], db: Path) -> Path:

@@ -38,3 +38,8 @@ def test_annotated_article(snap_compare, db: Path, in_root: Path) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(db), run_before=annotate, terminal_size=SIZE)
+
+
+def test_compare_view(snap_compare, db: Path, in_root: Path) -> None:
+    keys = ["space", "space", "space", "c", "right_square_bracket", "right_square_bracket"]
+    assert snap_compare(make_app(db), press=keys, terminal_size=SIZE)

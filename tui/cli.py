@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import orjson
 
 from tui import __version__
+from tui.core.alignment import Alignment, align, as_json
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
 from tui.core.article import printable, shorten
@@ -26,7 +29,7 @@ from tui.core.export import Scope, collect, import_annotations, markdown, overvi
 from tui.core.search import find_quote
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
-COMMANDS = ("list", "annotate", "export", "import")
+COMMANDS = ("list", "annotate", "export", "import", "align")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -37,6 +40,7 @@ A keyboard-first terminal reader and annotator for news research.
   newsreader annotate ARTICLE --quote TEXT [--tag T]... [--note TEXT] [--color C]
   newsreader export [--format markdown|json|overview] [--article A] [--tag T] [--color C] [-o FILE]
   newsreader import FILE [--dry-run]
+  newsreader align A B [C] [--json]   aligned passage groups across two or three sources
 """
 
 
@@ -100,6 +104,13 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
         parser.add_argument("--strict", action="store_true", help="exit 1 if a quote no longer matches its article")
+    elif command == "align":
+        parser.description = (
+            "Align two or three articles: the passages they share (near-verbatim or paraphrased), "
+            "the figures that differ, and what only one reports."
+        )
+        parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="paths or ids of two or three articles")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a side-by-side listing")
     elif command == "import":
         parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
         parser.add_argument("file", metavar="FILE", type=Path)
@@ -281,6 +292,62 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_align(args: argparse.Namespace) -> int:
+    if not 2 <= len(args.articles) <= 3:
+        raise UsageError(f"align takes two or three articles, not {len(args.articles)}")
+    files = [Path(ref) for ref in args.articles if os.path.isfile(ref)]
+    workspace = Workspace.open(files, db=db_path(args.db), readonly=True, remember=False)
+    try:
+        _notices(workspace)
+        articles = [workspace.corpus.resolve(ref) for ref in args.articles]
+    finally:
+        workspace.close()
+    if len({a.id for a in articles}) < len(articles):
+        raise UsageError("the same article was given twice")
+    alignment = align(articles)
+    if args.json:
+        data = as_json(alignment, path=lambda a: display_path(a.path))
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print(side_by_side(alignment, shutil.get_terminal_size((160, 48)).columns))
+    return 0
+
+
+def side_by_side(alignment: Alignment, width: int) -> str:
+    """Groups as columns of wrapped text, one column per article, then what only one reports."""
+    articles = alignment.articles
+    count = len(articles)
+    column = max((width - 3 * (count - 1)) // count, 20)
+
+    def wrap(text: str) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), column) or [""]
+
+    def row(cells: list[list[str]]) -> list[str]:
+        height = max(len(c) for c in cells)
+        return [
+            " | ".join(printable(c[i] if i < len(c) else "").ljust(column) for c in cells).rstrip()
+            for i in range(height)
+        ]
+
+    names = [a.meta.outlet or a.path.name for a in articles]
+    out = [*row([wrap(n) for n in names]), "=" * min(width, column * count + 3 * (count - 1))]
+    for number, group in enumerate(alignment.groups, 1):
+        out.append(f"[{number}] {group.kind} · score {group.score:.2f}")
+        cells = [["—"] for _ in articles]
+        for passage in group.passages:
+            cells[passage.article] = wrap(passage.text)
+        out += row(cells)
+        flagged = [f"{f.text} ({names[p.article]})" for p in group.passages for f in p.figures]
+        if flagged:
+            out.append("    figures differ: " + " vs ".join(flagged))
+        out.append("")
+    for name, unique in zip(names, alignment.unique, strict=True):
+        out.append(f"Only in {name} ({len(unique)}):")
+        out += [f"  - {printable(shorten(p.text, width - 4))}" for p in unique]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db))
     try:
@@ -293,7 +360,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         workspace.close()
 
 
-HANDLERS = {"list": cmd_list, "annotate": cmd_annotate, "export": cmd_export, "import": cmd_import}
+HANDLERS = {"list": cmd_list, "annotate": cmd_annotate, "export": cmd_export, "import": cmd_import, "align": cmd_align}
 
 
 def _crash_log(error: BaseException) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
 from tui.app.screens.annotate import NoteScreen, TagScreen
+from tui.app.screens.compare import CompareReader, CompareScreen, Counterpart
 from tui.app.screens.export import ExportRequest, ExportScreen, OverviewScreen
 from tui.app.screens.help import HelpScreen, binding_rows
 from tui.app.screens.metadata import MetadataScreen
@@ -29,6 +30,7 @@ from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
+from tui.core.alignment import align
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, normalize_tag, now
 from tui.core.article import Article, printable, shorten
@@ -76,20 +78,26 @@ class NewsreaderApp(App[None]):
             yield NotesPane(id="notes")
         yield Footer()
 
+    def _main(self, selector: str | type, expect: type | None = None):
+        """Query the three-pane screen, whichever screen is on top (help, compare, a dialog)."""
+        screen = self.screen_stack[0]
+        return screen.query_one(selector, expect) if expect else screen.query_one(selector)
+
     @property
     def reader(self) -> Reader:
-        return self.query_one(Reader)
+        """The main screen's reader (the compare view has readers of its own)."""
+        return self._main("#reader", Reader)
 
     @property
     def notes(self) -> NotesPane:
-        return self.query_one(NotesPane)
+        return self._main(NotesPane)
 
     def on_mount(self) -> None:
-        self.query_one("#articles").border_title = "Articles"
-        self.query_one("#reader-pane").border_title = "Reader"
+        self._main("#articles").border_title = "Articles"
+        self._main("#reader-pane").border_title = "Reader"
         self.notes.border_title = "Notes"
         self._refresh_list()
-        self.query_one(ArticleList).focus()
+        self._main(ArticleList).focus()
         self._report_notices()
         if self.workspace.store.join():
             self.notify(
@@ -149,18 +157,20 @@ class NewsreaderApp(App[None]):
     def _refresh_list(self) -> None:
         counts = Counter(a.article_id for a in self.workspace.annotations())
         current = self.current.id if self.current else None
-        self.query_one(ArticleList).show(self.workspace.corpus.articles, counts, current=current)
+        self._main(ArticleList).show(self.workspace.corpus.articles, counts, current=current)
 
     def _show(self, article: Article | None) -> None:
         self.current = article
         self.reader.article = article
-        self.query_one("#reader-pane").border_title = (article.meta.outlet if article else "") or "Reader"
+        self._main("#reader-pane").border_title = (article.meta.outlet if article else "") or "Reader"
         self._refresh_annotations()
 
     def _refresh_annotations(self) -> None:
-        """Give the reader the current article's annotations and the notes pane its groups."""
-        article = self.current
-        self.reader.annotations = self.workspace.annotations(article.id) if article else []
+        """Give every reader (main and compare columns) its article's annotations; refresh the notes."""
+        for screen in self.screen_stack:
+            for reader in screen.query(Reader):
+                article = reader.article
+                reader.annotations = self.workspace.annotations(article.id) if article else []
         self._refresh_notes()
 
     def _entries(self, annotations: Iterable[Annotation]) -> tuple[list[Entry], list[Entry]]:
@@ -224,23 +234,27 @@ class NewsreaderApp(App[None]):
         self._refresh_annotations()
         return True
 
-    def _create(self, span: Span, **values: object) -> Annotation | None:
-        article = self.current
-        if article is None:
-            return None
-        # A passage never starts or ends in whitespace (a drag often overshoots by a space).
+    @staticmethod
+    def _passage(article: Article, span: Span) -> Span | None:
+        """A passage never starts or ends in whitespace (a drag often overshoots by a space)."""
         start, end = span
         while start < end and article.text[start].isspace():
             start += 1
         while end > start and article.text[end - 1].isspace():
             end -= 1
-        if start == end:
+        return Span(start, end) if start < end else None
+
+    def _create(self, reader: Reader, span: Span, **values: object) -> Annotation | None:
+        """Annotate a passage of the article ``reader`` shows."""
+        article = reader.article
+        passage = self._passage(article, span) if article is not None else None
+        if article is None or passage is None:
             self.notify("The selection is only whitespace.", severity="warning")
             return None
-        annotation = Annotation.new(article.id, article.location, Selector.of(article.text, start, end), **values)
+        annotation = Annotation.new(article.id, article.location, Selector.of(article.text, *passage), **values)
         if self._write("highlight", lambda change: change.put(annotation)):
-            self.reader.action_clear_selection()  # and the find marks: the passage is marked now
-            self.reader.move_cursor(start)
+            reader.action_clear_selection()  # and the find marks: the passage is marked now
+            reader.move_cursor(passage.start)
             return annotation
         return None
 
@@ -278,12 +292,62 @@ class NewsreaderApp(App[None]):
             if target is not None:
                 self._edit(target.id, "recolor", color=color)
             elif selection is not None:
-                self._create(selection, color=color)
+                self._create(message.reader, selection, color=color)
         elif action == "delete":
             if target is not None:
                 self._delete(target.id)
         else:
-            self._ask(action, target, selection)
+            self._ask(action, target, selection, message.reader)
+
+    def on_article_list_compare_requested(self, message: ArticleList.CompareRequested) -> None:
+        ids = message.article_ids
+        if len(ids) < 2:
+            self.notify("Mark two or three articles with space, then press c.", severity="warning")
+        elif len(ids) > 3:
+            self.notify(
+                f"{len(ids)} articles are marked; compare two or three at a time (space unmarks).", severity="warning"
+            )
+        else:
+            self.compare(ids)
+
+    def compare(self, article_ids: list[str]) -> None:
+        """Open the compare view on two or three articles."""
+        articles = [a for a in map(self.workspace.corpus.by_id, article_ids) if a is not None]
+        if len(articles) < 2:
+            return
+        self.push_screen(CompareScreen(align(articles)))
+        self.call_after_refresh(self._refresh_annotations)
+
+    def on_compare_screen_mirror_requested(self, message: CompareScreen.MirrorRequested) -> None:
+        """Highlight or tag a passage and its counterparts: one annotation per article, one undo step."""
+        passages = message.passages
+        if message.action == "tag":
+            known = self.workspace.store.tags()
+            quote = self._quote(None, passages[0].span, passages[0].reader)
+            self.push_screen(
+                TagScreen(quote, (), known), lambda tags: self._mirror(passages, tags=tags) if tags else None
+            )
+        else:
+            self._mirror(passages, color="yellow")
+
+    def _mirror(self, passages: list[Counterpart], **values: object) -> None:
+        plan: list[Annotation] = []
+        for passage in passages:
+            article = passage.reader.article
+            span = self._passage(article, passage.span) if article is not None else None
+            if article is None or span is None:
+                continue
+            same = [a for a in self.workspace.annotations(article.id) if (a.start, a.end) == tuple(span)]
+            if same and "tags" in values:
+                merged = tuple(dict.fromkeys((*same[0].tags, *values["tags"])))  # type: ignore[misc]
+                plan.append(same[0].edited(tags=merged))
+            elif same:
+                plan.append(same[0].edited(**values))
+            else:
+                plan.append(Annotation.new(article.id, article.location, Selector.of(article.text, *span), **values))
+        label = "tag with counterparts" if "tags" in values else "highlight with counterparts"
+        if plan and self._write(label, lambda change: [change.put(a) for a in plan]):
+            self.notify(f"{label.capitalize()}: {len(plan)} passage(s) in {len(plan)} article(s). u undoes all.")
 
     def on_notes_pane_jump(self, message: NotesPane.Jump) -> None:
         annotation = self.workspace.store.annotation(message.annotation_id)
@@ -306,7 +370,7 @@ class NewsreaderApp(App[None]):
         if message.action == "delete":
             self._delete(annotation.id)
         else:
-            self._ask(message.action, annotation, None)
+            self._ask(message.action, annotation, None, self.reader)
 
     def on_notes_pane_filter_requested(self, message: NotesPane.FilterRequested) -> None:
         self.action_filter_notes()
@@ -316,17 +380,17 @@ class NewsreaderApp(App[None]):
 
     # --- annotation dialogs ------------------------------------------------------------
 
-    def _quote(self, annotation: Annotation | None, selection: Span | None) -> str:
+    def _quote(self, annotation: Annotation | None, selection: Span | None, reader: Reader) -> str:
         if annotation is not None:
             article = self.workspace.article_of(annotation)
             return annotation.current_text(article.text) if article else annotation.selector.exact
-        if self.current is not None and selection is not None:
-            return self.current.text[selection.start : selection.end]
+        if reader.article is not None and selection is not None:
+            return reader.article.text[selection.start : selection.end]
         return ""
 
-    def _ask(self, action: str, annotation: Annotation | None, selection: Span | None) -> None:
+    def _ask(self, action: str, annotation: Annotation | None, selection: Span | None, reader: Reader) -> None:
         """Open the tag or note dialog; save to the annotation, or create one on the selection."""
-        quote = self._quote(annotation, selection)
+        quote = self._quote(annotation, selection, reader)
 
         def done(value: tuple[str, ...] | str | None) -> None:
             if value is None:
@@ -335,7 +399,7 @@ class NewsreaderApp(App[None]):
             if annotation is not None:
                 self._edit(annotation.id, action, **{field: value})
             elif selection is not None:
-                self._create(selection, **{field: value})
+                self._create(reader, selection, **{field: value})
 
         if action == "tag":
             tags = annotation.tags if annotation else ()
@@ -370,7 +434,7 @@ class NewsreaderApp(App[None]):
 
     def open_article(self, article_id: str, *, focus: bool = True) -> None:
         """Open an article from anywhere (palette, notes): highlight it in the list and read it."""
-        listing = self.query_one(ArticleList)
+        listing = self._main(ArticleList)
         listing.highlighted = listing.get_option_index(article_id)
         self.on_article_list_opened(ArticleList.Opened(article_id))
         if focus:
@@ -514,12 +578,13 @@ class NewsreaderApp(App[None]):
             ("Article list", [("↑ / ↓", "Move"), *binding_rows(ArticleList.BINDINGS)]),
             ("Reader", binding_rows(Reader.BINDINGS)),
             ("Notes pane", binding_rows(NotesList.BINDINGS)),
+            ("Compare view (c in the article list)", binding_rows(CompareReader.BINDINGS)),
             ("Highlight colors (name them: ctrl+p → Name the highlight colors)", colors),
         ]
         self.push_screen(HelpScreen(sections))
 
     def action_focus_pane(self, pane: str) -> None:
-        self.query_one(f"#{pane}").focus()
+        self._main(f"#{pane}").focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -534,6 +599,7 @@ class NewsreaderApp(App[None]):
                 self.action_export,
             ),
             ("Tag overview", "For each tag, how many passages each outlet has", self.action_tag_overview),
+            ("Compare sources", "Marked articles (or the current and next) side by side", self._compare_marked),
             ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
             ("Notes: this article / all articles", "Toggle the notes pane's scope", self._toggle_scope),
             ("Rename tag", "Rename a tag on every annotation", self.action_rename_tag),
@@ -546,6 +612,9 @@ class NewsreaderApp(App[None]):
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+    def _compare_marked(self) -> None:
+        self._main(ArticleList).action_compare()
 
     def _toggle_scope(self) -> None:
         self.notes.scope = "all" if self.notes.scope == "article" else "article"

@@ -36,6 +36,8 @@ class ArticleList(OptionList):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select", "Read", show=True),
         Binding("e", "edit_metadata", "Edit metadata", show=True),
+        Binding("space", "mark", "Mark to compare", show=True),
+        Binding("c", "compare", "Compare", show=True),
     ]
 
     class Opened(Message):
@@ -52,6 +54,13 @@ class ArticleList(OptionList):
             super().__init__()
             self.article_id = article_id
 
+    class CompareRequested(Message):
+        """Open these articles side by side."""
+
+        def __init__(self, article_ids: list[str]) -> None:
+            super().__init__()
+            self.article_ids = article_ids
+
     class EditRequested(Message):
         """The user asked to edit an article's metadata."""
 
@@ -59,11 +68,20 @@ class ArticleList(OptionList):
             super().__init__()
             self.article_id = article_id
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.marked: list[str] = []  # article ids marked for comparison, in marking order
+        self._shown: tuple[list[Article], dict[str, int]] = ([], {})
+
     def show(self, articles: list[Article], notes: dict[str, int], *, current: str | None = None) -> None:
         """Replace the list, keeping ``current`` highlighted."""
+        self._shown = (articles, notes)
+        ids = {a.id for a in articles}
+        self.marked = [m for m in self.marked if m in ids]
         options: list[Option | None] = []
         for article in articles:
-            options += [Option(article_prompt(article, notes.get(article.id, 0)), id=article.id), None]
+            prompt = article_prompt(article, notes.get(article.id, 0), marked=article.id in self.marked)
+            options += [Option(prompt, id=article.id), None]
         self.set_options(options[:-1])
         if current is not None:
             try:
@@ -87,6 +105,35 @@ class ArticleList(OptionList):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.Chosen(event.option.id))
+
+    def action_mark(self) -> None:
+        article_id = self.current
+        if article_id is None:
+            return
+        if article_id in self.marked:
+            self.marked.remove(article_id)
+        else:
+            self.marked.append(article_id)
+        articles, notes = self._shown
+        article = next(a for a in articles if a.id == article_id)
+        self.replace_option_prompt(
+            article_id, article_prompt(article, notes.get(article_id, 0), marked=article_id in self.marked)
+        )
+        if self.highlighted is not None and self.highlighted + 1 < self.option_count:
+            self.action_cursor_down()
+
+    def action_compare(self) -> None:
+        """Compare the marked articles, or the current one and the next."""
+        chosen = list(self.marked)
+        if len(chosen) < 2 and self.highlighted is not None:
+            current = self.current
+            if current is not None and current not in chosen:
+                chosen.append(current)
+            if len(chosen) < 2 and self.highlighted + 1 < self.option_count:
+                following = self.get_option_at_index(self.highlighted + 1).id
+                if following is not None and following not in chosen:
+                    chosen.append(following)
+        self.post_message(self.CompareRequested(chosen))
 
     def action_edit_metadata(self) -> None:
         if self.current is not None:

@@ -21,14 +21,23 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.layout import Layout, LineKind, col_of, display, index_at, layout
+from tui.app.layout import Layout, Line, LineKind, col_of, display, index_at, layout
 from tui.core.annotation import COLORS, Annotation
 from tui.core.article import Article
 from tui.core.passages import Span, sentences, span_at
 from tui.core.search import find_all
 from tui.core.workspace import display_path
 
-_TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused"})
+_TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused", "figure-flag"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A passage the compare view points out: in an aligned group, only in this source, or a figure."""
+
+    span: Span
+    kind: str  # group, unique, figure
+    label: str = ""  # the group's number
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +122,19 @@ class Reader(ScrollView, can_focus=True):
         "reader--selection",
         "reader--match",
         "reader--overlap",
+        "reader--group",
+        "reader--unique",
+        "reader--figure-flag",
+        "reader--gutter-group",
+        "reader--gutter-unique",
         *(f"reader--{color}" for color in COLORS),
     }
 
     article: var[Article | None] = var(None, always_update=True)
     annotations: var[list[Annotation]] = var(list, always_update=True)
+    marks: var[list[Mark]] = var(list, always_update=True)
+    gutter_width: var[int] = var(0)  # cells left of the text for group numbers (the compare view)
+    show_header: var[bool] = var(True)  # the compare view has column headers instead
 
     class SelectionChanged(Message):
         """The cursor moved or the selection changed (the notes pane follows it)."""
@@ -151,7 +168,8 @@ class Reader(ScrollView, can_focus=True):
         self._cursor = 0
         self._goal_col: int | None = None
         self._styles: dict[str, Style] = {}
-        self._marks: list[Annotation] = []  # anchored annotations, by start
+        self._highlights: list[Annotation] = []  # anchored annotations, by start
+        self._passages: list[Mark] = []  # compare view: aligned and unique passages, flagged figures
         self._run: Span | None = None  # the selection v or V made, so a repeat extends it
         self._query = ""
         self._matches: list[Span] = []
@@ -169,22 +187,35 @@ class Reader(ScrollView, can_focus=True):
             return None
         return Selection(self._anchor, self._cursor).span
 
-    def select(self, span: Span, *, cursor_at_end: bool = True) -> None:
-        """Select ``span`` (for find, sentence and paragraph selection) and scroll to it."""
+    def select(self, span: Span, *, cursor_at_end: bool = True, to_top: bool = False) -> None:
+        """Select ``span`` (for find, sentence and paragraph selection) and scroll to it.
+
+        With ``to_top`` the passage is brought near the top of the view, as the compare
+        view does for every column at once.
+        """
         self._anchor, cursor = (span.start, span.end) if cursor_at_end else (span.end, span.start)
         self._move_to(cursor, keep_anchor=True)
+        if to_top:
+            self.scroll_to(y=max(self._layout.row_of(span.start) - 2, 0), animate=False, immediate=True)
 
     def move_cursor(self, offset: int) -> None:
         """Put the cursor at ``offset`` (clearing the selection) and scroll to it."""
         self._move_to(offset, keep_anchor=False)
 
     def watch_annotations(self, annotations: list[Annotation]) -> None:
-        self._marks = sorted((a for a in annotations if a.span is not None), key=lambda a: (a.start, -a.end))
+        self._highlights = sorted((a for a in annotations if a.span is not None), key=lambda a: (a.start, -a.end))
         self.refresh()
+
+    def watch_marks(self, marks: list[Mark]) -> None:
+        self._passages = sorted(marks, key=lambda m: (m.span.start, m.kind != "figure"))
+        self.refresh()
+
+    def watch_gutter_width(self) -> None:
+        self._relayout()
 
     def annotation_at(self, offset: int) -> Annotation | None:
         """The innermost annotation covering ``offset``."""
-        covering = [a for a in self._marks if a.start <= offset < a.end]
+        covering = [a for a in self._highlights if a.start <= offset < a.end]
         return min(covering, key=lambda a: a.end - a.start) if covering else None
 
     def watch_article(self, article: Article | None) -> None:
@@ -200,14 +231,15 @@ class Reader(ScrollView, can_focus=True):
 
     def _text_width(self) -> int:
         # One column spare so a cursor after the last character of a full line shows.
-        return max(self.scrollable_content_region.width - 1, 10)
+        return max(self.scrollable_content_region.width - 1 - self.gutter_width, 10)
 
     def _relayout(self) -> None:
         article = self.article
         if article is None:
             self._layout = Layout()
         else:
-            self._layout = layout(article.text, article.paragraphs, self._text_width(), header_lines(article))
+            header = header_lines(article) if self.show_header else [("blank", "")]
+            self._layout = layout(article.text, article.paragraphs, self._text_width(), header)
         self.virtual_size = Size(self._text_width(), len(self._layout.lines))
         self.refresh()
 
@@ -237,16 +269,33 @@ class Reader(ScrollView, can_focus=True):
         line = self._layout.lines[row]
         if line.kind != "body":
             style = base + self._style(line.kind) if line.kind != "blank" else base
-            strip = Strip([Segment(line.text, style)])
+            segments = [Segment(line.text, style)]
         else:
-            strip = Strip(self._body_segments(line.start, line.end, base))
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            segments = self._body_segments(line.start, line.end, base)
+        if self.gutter_width:
+            segments.insert(0, self._gutter_segment(line, row, base))
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _gutter_segment(self, line: Line, row: int, base: Style) -> Segment:
+        """The compare view's margin: a group's number on its first line, a bar beside the rest."""
+        width = self.gutter_width
+        mark = None
+        if line.kind == "body":
+            mark = next(
+                (m for m in self._passages if m.kind != "figure" and m.span.start <= line.start < m.span.end), None
+            )
+        if mark is None:
+            return Segment(" " * width, base)
+        first = self._layout.row_of(mark.span.start) == row
+        label = mark.label if first else ""
+        return Segment(f"{label:>{width - 2}} ▌", base + self._style(f"gutter-{mark.kind}"))
 
     def _body_segments(self, start: int, end: int, base: Style) -> list[Segment]:
         """Split a body line where styles change: figures, highlights, matches, selection, cursor."""
         assert self.article is not None
         text = self.article.text
-        marks = [a for a in self._marks if a.start < end and start < a.end]
+        marks = [a for a in self._highlights if a.start < end and start < a.end]
+        tints = [m for m in self._passages if m.span.start < end and start < m.span.end]
         layers: list[tuple[Span, Style]] = [
             (figure, self._style("figure"))
             for figure in self.article.figures
@@ -264,10 +313,15 @@ class Reader(ScrollView, can_focus=True):
             cuts.update(point for point in span if start < point < end)
         for mark in marks:
             cuts.update(point for point in (mark.start, mark.end) if start < point < end)
+        for tint in tints:
+            cuts.update(point for point in tint.span if start < point < end)
         points = sorted(cuts)
         segments = []
         for left, right in itertools.pairwise(points):
             style = base
+            for tint in tints:
+                if tint.span.start <= left and right <= tint.span.end and left < shown_end:
+                    style += self._style("figure-flag" if tint.kind == "figure" else tint.kind)
             covering = [m for m in marks if m.start <= left and right <= m.end] if left < shown_end else []
             if covering:
                 # The shortest highlight shows on top; underline marks an overlap.
@@ -562,21 +616,21 @@ class Reader(ScrollView, can_focus=True):
         selection = self.selection
         under = self.annotation_at(self._cursor) if selection is None else None
         if selection is not None:
-            same = [a for a in self._marks if (a.start, a.end) == tuple(selection)]
+            same = [a for a in self._highlights if (a.start, a.end) == tuple(selection)]
             under = same[0] if same else None
         self.post_message(self.AnnotationRequested(self, action, selection, under, color))
 
     def _jump_annotation(self, forward: bool) -> None:
-        if not self._marks:
+        if not self._highlights:
             self.app.bell()
             return
-        starts = [m.start for m in self._marks]
+        starts = [m.start for m in self._highlights]
         if forward:
             index = bisect.bisect_right(starts, self._cursor)
-            target = self._marks[index % len(self._marks)]
+            target = self._highlights[index % len(self._highlights)]
         else:
             index = bisect.bisect_left(starts, self._cursor) - 1
-            target = self._marks[index % len(self._marks)]
+            target = self._highlights[index % len(self._highlights)]
         self.select(Span(target.start, target.end), cursor_at_end=False)
 
     def action_next_annotation(self) -> None:
@@ -599,7 +653,7 @@ class Reader(ScrollView, can_focus=True):
         line = self._layout.lines[body]
         if body != row:
             return line.start
-        index = index_at(self._line_text(row), max(x + self.scroll_offset.x, 0))
+        index = index_at(self._line_text(row), max(x + self.scroll_offset.x - self.gutter_width, 0))
         return min(line.start + index, line.end)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:

@@ -26,10 +26,14 @@ class FindBar(Input):
 
 
 class ReaderPane(Vertical):
-    """Holds the reader and its find bar; the reader stays the focus target."""
+    """Holds a reader and its find bar; the reader stays the focus target."""
+
+    def __init__(self, reader: Reader | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._reader = reader or Reader(id="reader")
 
     def compose(self) -> ComposeResult:
-        yield Reader(id="reader")
+        yield self._reader
         with Vertical(id="find"):
             yield FindBar(placeholder="find in article (case, accents and quotes ignored)", id="find-input")
             yield Static(id="find-status")
@@ -39,7 +43,7 @@ class ReaderPane(Vertical):
 
     @property
     def reader(self) -> Reader:
-        return self.query_one(Reader)
+        return self._reader
 
     def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
         message.stop()
