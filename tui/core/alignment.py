@@ -21,6 +21,8 @@ group. Precision comes first: a wrong link is worse than a missing one.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -28,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tui.core.article import Article
@@ -127,7 +130,7 @@ def _comparable(a: Figure, b: Figure) -> bool:
     return high > 0 and abs(a.value - b.value) / high <= FIGURE_CLOSENESS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Unit:
     """A sentence of one article, ready to compare."""
 
@@ -184,7 +187,7 @@ def units_of(article: Article, number: int) -> list[Unit]:
     return units
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Link:
     a: Unit
     b: Unit
@@ -198,47 +201,52 @@ def _idf(all_units: Sequence[Unit]) -> dict[str, float]:
     return {token: math.log((total + 1) / (count + 0.5)) for token, count in counts.items()}
 
 
+def _overlap(left: Sequence[frozenset[str]], right: Sequence[frozenset[str]], idf: dict[str, float]) -> tuple[Any, Any]:
+    """IDF-weighted containment and Jaccard of every left/right pair of token sets, as matrices.
+
+    Only tokens both sides use can overlap, so the matrices are built over that
+    shared vocabulary, and one matrix product gives every pair's shared weight.
+    """
+    shared = sorted({t for tokens in left for t in tokens} & {t for tokens in right for t in tokens})
+    column = {token: k for k, token in enumerate(shared)}
+    weights = np.array([idf[t] for t in shared], dtype=np.float64)
+    lhs = np.zeros((len(left), len(shared)), dtype=np.float64)
+    rhs = np.zeros((len(right), len(shared)), dtype=np.float64)
+    for matrix, sets in ((lhs, left), (rhs, right)):
+        for row, tokens in enumerate(sets):
+            for token in tokens:
+                if token in column:
+                    matrix[row, column[token]] = 1.0
+    inter = (lhs * weights) @ rhs.T
+    wa = np.array([sum(idf[t] for t in tokens) for tokens in left])[:, None]
+    wb = np.array([sum(idf[t] for t in tokens) for tokens in right])[None, :]
+    containment = inter / np.maximum(np.minimum(wa, wb), 1e-9)
+    jaccard = inter / np.maximum(wa + wb - inter, 1e-9)
+    return containment, jaccard
+
+
 def _links(left: list[Unit], right: list[Unit], idf: dict[str, float]) -> list[Link]:
     if not left or not right:
         return []
-    weight = {u: sum(idf[t] for t in u.tokens) for u in (*left, *right)}
-    # Shared content weight per pair, through an inverted index (sparse: most pairs share nothing).
-    postings: dict[str, list[int]] = {}
-    for j, unit in enumerate(right):
-        for token in unit.tokens:
-            postings.setdefault(token, []).append(j)
-    ratio = process.cdist([u.normalized for u in left], [u.normalized for u in right], scorer=fuzz.ratio, workers=1)
+    containment, jaccard = _overlap([u.tokens for u in left], [u.tokens for u in right], idf)
+    ratio = process.cdist([u.normalized for u in left], [u.normalized for u in right], scorer=fuzz.ratio, workers=-1)
+    lengths_a = np.array([len(u.normalized) for u in left])[:, None]
+    lengths_b = np.array([len(u.normalized) for u in right])[None, :]
+    long_enough = np.minimum(lengths_a, lengths_b) >= VERBATIM_MIN_CHARS
+    # Pairs worth a closer look: wording close, or enough shared content for any of the rules.
+    closer = (ratio >= VERBATIM) | ((containment >= FIGURE_CONTAINMENT) & (jaccard >= FIGURE_JACCARD))
     links = []
-    for i, a in enumerate(left):
-        shared: dict[int, float] = {}
-        for token in a.tokens:
-            for j in postings.get(token, ()):
-                shared[j] = shared.get(j, 0.0) + idf[token]
-        candidates = set(shared) | {j for j in range(len(right)) if ratio[i, j] >= VERBATIM}
-        for j in candidates:
-            b = right[j]
-            inter = shared.get(j, 0.0)
-            smaller = min(weight[a], weight[b]) or 1e-9
-            containment = inter / smaller
-            jaccard = inter / ((weight[a] + weight[b] - inter) or 1e-9)
-            verbatim = float(ratio[i, j])
-            if min(len(a.normalized), len(b.normalized)) >= VERBATIM_MIN_CHARS and containment >= 0.3:
-                verbatim = max(verbatim, fuzz.partial_ratio(a.normalized, b.normalized))
-            long_enough = min(len(a.normalized), len(b.normalized)) >= VERBATIM_MIN_CHARS
-            content = (containment + jaccard) / 2
-            if (verbatim >= VERBATIM and long_enough) or (
-                containment >= CONTENT_CONTAINMENT and jaccard >= CONTENT_JACCARD
-            ):
-                score = max(verbatim / 100, content)
-            elif (
-                containment >= FIGURE_CONTAINMENT
-                and jaccard >= FIGURE_JACCARD
-                and any(_comparable(x, y) for x in a.figures for y in b.figures)
-            ):
-                score = content
-            else:
-                continue
-            links.append(Link(a, b, score, verbatim))
+    for i, j in zip(*np.nonzero(closer), strict=True):
+        a, b = left[i], right[j]
+        c, jac = float(containment[i, j]), float(jaccard[i, j])
+        verbatim = float(ratio[i, j])
+        if long_enough[i, j] and c >= FIGURE_CONTAINMENT:
+            verbatim = max(verbatim, fuzz.partial_ratio(a.normalized, b.normalized))
+        content = (c + jac) / 2
+        if (verbatim >= VERBATIM and long_enough[i, j]) or (c >= CONTENT_CONTAINMENT and jac >= CONTENT_JACCARD):
+            links.append(Link(a, b, max(verbatim / 100, content), verbatim))
+        elif any(_comparable(x, y) for x in a.figures for y in b.figures):
+            links.append(Link(a, b, content, verbatim))
     return links
 
 
@@ -250,28 +258,31 @@ def _figure_windows(units: list[list[Unit]], idf: dict[str, float]) -> list[Link
     officers …". The pair carries both the figure and the shared content.
     """
     links = []
-    for left in range(len(units)):
-        for right in range(len(units)):
-            if left == right:
-                continue
-            for a in units[left]:
-                if not any(f.kind != "year" for f in a.figures):
+    for left, right in itertools.permutations(range(len(units)), 2):
+        following = {u.index: u for u in units[right]}
+        reported = sorted((f.value, n) for n, u in enumerate(units[right]) for f in u.figures if f.kind != "year")
+        values = [value for value, _ in reported]
+        for a in units[left]:
+            near: set[int] = set()
+            for figure in a.figures:
+                low = bisect.bisect_left(values, figure.value * (1 - FIGURE_CLOSENESS))
+                high = bisect.bisect_right(values, figure.value / (1 - FIGURE_CLOSENESS))
+                near.update(n for _, n in reported[low:high])
+            for n in sorted(near):
+                b = units[right][n]
+                after = following.get(b.index + 1)
+                if after is None or not any(_comparable(x, y) for x in a.figures for y in b.figures):
                     continue
-                for b, following in zip(units[right], units[right][1:], strict=False):
-                    if following.index != b.index + 1 or not any(
-                        _comparable(x, y) for x in a.figures for y in b.figures
-                    ):
-                        continue
-                    tokens = b.tokens | following.tokens
-                    inter = sum(idf[t] for t in a.tokens & tokens)
-                    wa, wb = sum(idf[t] for t in a.tokens), sum(idf[t] for t in tokens)
-                    containment = inter / (min(wa, wb) or 1e-9)
-                    jaccard = inter / ((wa + wb - inter) or 1e-9)
-                    if containment >= FIGURE_CONTAINMENT and jaccard >= FIGURE_JACCARD:
-                        score = (containment + jaccard) / 2
-                        links.append(Link(a, b, score, 0.0))
-                        links.append(Link(a, following, score, 0.0))
+                c, jac = _pair_overlap(a.tokens, b.tokens | after.tokens, idf)
+                if c >= FIGURE_CONTAINMENT and jac >= FIGURE_JACCARD:
+                    links += [Link(a, b, (c + jac) / 2, 0.0), Link(a, after, (c + jac) / 2, 0.0)]
     return links
+
+
+def _pair_overlap(left: frozenset[str], right: frozenset[str], idf: dict[str, float]) -> tuple[float, float]:
+    inter = sum(idf[t] for t in left & right)
+    wa, wb = sum(idf[t] for t in left), sum(idf[t] for t in right)
+    return inter / (min(wa, wb) or 1e-9), inter / ((wa + wb - inter) or 1e-9)
 
 
 class _Groups:
@@ -328,14 +339,16 @@ def align(articles: Sequence[Article]) -> Alignment:
     components: dict[tuple[int, int], list[Unit]] = {}
     for key in list(groups.parent):
         components.setdefault(groups.find(key), []).append(by_key[key])
+    links_of: dict[tuple[int, int], list[Link]] = {}
+    for link in accepted:
+        links_of.setdefault(groups.find((link.a.article, link.a.index)), []).append(link)
     result: list[Group] = []
     grouped: set[tuple[int, int]] = set()
-    for members in components.values():
+    for root, members in components.items():
         if len({u.article for u in members}) < 2:
             continue
         grouped.update((u.article, u.index) for u in members)
-        root = groups.find((members[0].article, members[0].index))
-        mine = [link for link in accepted if groups.find((link.a.article, link.a.index)) == root]
+        mine = links_of[root]
         passages = [_passage(articles, sorted(us, key=lambda u: u.index)) for us in _by_article(members)]
         group = Group(passages, round(sum(link.score for link in mine) / len(mine), 3), _kind(passages))
         _flag_figures(group)

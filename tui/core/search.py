@@ -22,11 +22,16 @@ _QUOTES = {
 _QUOTE_OF = {variant: base for base, variants in _QUOTES.items() for variant in variants}
 
 
+_PLAIN = str.maketrans(_QUOTE_OF)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lowercase, accents stripped, typographic quotes and dashes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(_QUOTE_OF.get(c, c) for c in stripped).casefold()
+    text = text.translate(_PLAIN)
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_PLAIN)
+    return text.casefold()
 
 
 def _accent_table() -> dict[str, str]:
