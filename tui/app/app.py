@@ -421,16 +421,16 @@ class NewsreaderApp(App[None]):
 
     def _walk_history(self, *, undo: bool) -> None:
         try:
-            label = self.workspace.store.undo() if undo else self.workspace.store.redo()
+            step = self.workspace.store.undo() if undo else self.workspace.store.redo()
         except NewsreaderError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
-        if label is None:
+        if step is None:
             self.notify("Nothing to undo." if undo else "Nothing to redo.")
             return
-        self.workspace.reanchor()  # an undone change may predate an edit of the article
+        self.workspace.reanchor(step.annotations)  # an undone change may predate an edit of the article
         self._refresh_all()
-        self.notify(f"{'Undid' if undo else 'Redid'}: {label}")
+        self.notify(f"{'Undid' if undo else 'Redid'}: {step.label}")
 
     def open_article(self, article_id: str, *, focus: bool = True) -> None:
         """Open an article from anywhere (palette, notes): highlight it in the list and read it."""

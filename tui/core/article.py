@@ -13,7 +13,8 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
@@ -71,6 +72,9 @@ def article_id(text: str) -> str:
     """A short, stable id: the same words give the same id whatever the file is called."""
     return hashlib.sha256(normalize_for_id(text).encode("utf-8")).hexdigest()[:12]
 
+
+# Bump when cleaning or inference changes, so cached results from an older parser are redone.
+PARSER_VERSION = 1
 
 # --- metadata -----------------------------------------------------------------
 
@@ -136,6 +140,7 @@ _OUTLET_NAME = r"(?:[Tt]he\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]
 _SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)\s+by\s+(?P<outlet>{_OUTLET_NAME})")
 _NOT_OUTLETS = {"the", "officials", "congress", "the department", "the white house"}
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%Y/%m/%d")
+_LEDE_WINDOW = 8_000
 _ATTRIBUTION_WINDOW = 20_000  # "viewed by The Times" comes early, if at all
 _TITLE_MAX = 100
 _CLAUSE_MAX = 120
@@ -258,7 +263,8 @@ def parse(raw: str) -> Parsed:
     text = _IMAGE_LINE.sub(_image_placeholder, text).rstrip()
     figures = tuple(Span(m.start(), m.end()) for m in re.finditer(r"(?m)^\[image: [^\n]*\]$", text))
 
-    paras = [p for p in paragraphs(text) if p not in figures]
+    head = text[:_LEDE_WINDOW]  # the lede is near the top; no need to split a 5 MB text for it
+    paras = [p for p in paragraphs(head) if p not in figures]
     lede = text[paras[0].start : paras[0].end] if paras else ""
 
     outlet = ""
@@ -292,53 +298,77 @@ def parse(raw: str) -> Parsed:
 
 @dataclass
 class Article:
-    """One article as loaded: identity, cleaned text, metadata and load notes."""
+    """One article: identity, metadata, load notes, and its cleaned text (read when first needed).
+
+    Articles listed from the workspace cache have no text in memory until something
+    reads ``text``: the list appears without reading 10,000 files.
+    """
 
     id: str
     path: Path
-    text: str
     inferred: Metadata
     meta: Metadata  # inferred, with the user's edits applied
     figures: tuple[Span, ...] = ()
     warnings: tuple[str, ...] = ()
     size: int = 0
     mtime_ns: int = 0
+    words: int = 0
+    empty: bool = False
+    fresh: bool = True  # read from its file this session (not from the cache): stored anchors may be stale
+    loader: Callable[[Path], str] | None = field(default=None, repr=False, compare=False)
+    _text: str | None = field(default=None, repr=False, compare=False)
+    _location: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_raw(
         cls, path: Path, raw: str, *, warnings: tuple[str, ...] = (), size: int = 0, mtime_ns: int = 0
     ) -> Article:
         parsed = parse(raw)
+        empty = not parsed.text.strip()
         # Empty files all share one text; their path tells them apart.
-        identity = parsed.text if parsed.text.strip() else f"\0empty:{path}"
+        identity = f"\0empty:{path}" if empty else parsed.text
         return cls(
             id=article_id(identity),
             path=path,
-            text=parsed.text,
             inferred=parsed.inferred,
             meta=parsed.inferred,
             figures=parsed.figures,
             warnings=warnings + parsed.warnings,
             size=size,
             mtime_ns=mtime_ns,
+            words=len(parsed.text.split()),
+            empty=empty,
+            _text=parsed.text,
         )
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.loader(self.path) if self.loader is not None else ""
+        return self._text
+
+    @property
+    def loaded(self) -> bool:
+        return self._text is not None
 
     @cached_property
     def paragraphs(self) -> list[Span]:
         return paragraphs(self.text)
 
-    @cached_property
-    def words(self) -> int:
-        return len(self.text.split())
-
-    @cached_property
+    @property
     def location(self) -> str:
         """The resolved path: how annotations remember which file they were made in."""
-        return os.path.realpath(self.path)
+        if self._location is None:
+            self._location = os.path.realpath(self.path)
+        return self._location
+
+    @location.setter
+    def location(self, real: str) -> None:
+        self._location = real
 
     @property
     def is_empty(self) -> bool:
-        return not self.text.strip()
+        return self.empty
 
     def with_overrides(self, overrides: dict[str, str]) -> Article:
         """This article with the user's metadata edits applied over the inferred values."""

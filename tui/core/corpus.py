@@ -11,10 +11,12 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
 from tui.core.article import Article
+from tui.core.cache import ArticleCache
 from tui.core.errors import UsageError, WorkFailed
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
@@ -106,7 +108,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, f"not valid UTF-8; decoded as {encoding}"
 
 
-def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[Path], list[Notice]]:
+class Found(NamedTuple):
+    """A file to load, and its resolved path (how the cache and annotations know it)."""
+
+    path: Path
+    real: str
+
+
+def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[Found], list[Notice]]:
     """Article files under ``paths`` (recursively), in a stable order, plus notices.
 
     Symlinked folders are followed once (a loop is reported, not walked forever);
@@ -114,23 +123,25 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     Raises ``UsageError`` for a path that does not exist.
     """
     excluded = {os.path.realpath(p) for p in exclude}
-    files: list[Path] = []
+    files: list[Found] = []
     notices: list[Notice] = []
     seen_files: set[str] = set()
+
+    def add(path: Path, real: str) -> None:
+        if real not in seen_files:
+            seen_files.add(real)
+            files.append(Found(path, real))
+
+    def walk_error(error: OSError) -> None:
+        notices.append(Notice(Path(error.filename or ""), f"cannot read folder: {error.strerror}", True))
+
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or folder")
         if not path.is_dir():
-            real = os.path.realpath(path)
-            if real not in seen_files:
-                seen_files.add(real)
-                files.append(path)
+            add(path, os.path.realpath(path))
             continue
         visited: set[str] = set()
-
-        def walk_error(error: OSError) -> None:
-            notices.append(Notice(Path(error.filename or ""), f"cannot read folder: {error.strerror}", True))
-
         for root, dirs, names in os.walk(path, onerror=walk_error, followlinks=True):
             real_root = os.path.realpath(root)
             if real_root in visited or real_root in excluded:
@@ -140,21 +151,34 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
                 continue
             visited.add(real_root)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            folder = Path(root)
             for name in sorted(names):
-                candidate = Path(root, name)
-                if candidate.suffix.lower() not in ARTICLE_SUFFIXES or name.startswith("."):
+                if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
                     continue
-                real = os.path.realpath(candidate)
-                if real not in seen_files:
-                    seen_files.add(real)
-                    files.append(candidate)
+                full = os.path.join(root, name)
+                real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_root, name)
+                add(folder / name, real)
     return files, notices
 
 
-def read_article(path: Path) -> tuple[Article | None, Notice | None]:
+def read_text(path: Path) -> str:
+    """An article's cleaned text, read again (for an article listed from the cache)."""
+    article, _ = read_article(path)
+    return article.text if article is not None else ""
+
+
+def _notice_for(article: Article) -> Notice | None:
+    if article.warnings:
+        return Notice(article.path, "; ".join(article.warnings))
+    if article.is_empty:
+        return Notice(article.path, "empty article")
+    return None
+
+
+def read_article(path: Path, stat: os.stat_result | None = None) -> tuple[Article | None, Notice | None]:
     """Load one file: an Article (maybe with a warning) or a Notice saying why not."""
     try:
-        stat = path.stat()
+        stat = stat or path.stat()
         if stat.st_size > MAX_BYTES:
             return None, Notice(path, f"skipped: larger than {MAX_BYTES // 2**20} MB", True)
         data = path.read_bytes()
@@ -166,12 +190,7 @@ def read_article(path: Path) -> tuple[Article | None, Notice | None]:
         return None, Notice(path, "skipped: binary file, not text", True)
     warnings = (warning,) if warning else ()
     article = Article.from_raw(path, raw, warnings=warnings, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-    notice = None
-    if article.warnings:
-        notice = Notice(path, "; ".join(article.warnings))
-    elif article.is_empty:
-        notice = Notice(path, "empty article")
-    return article, notice
+    return article, _notice_for(article)
 
 
 @dataclass
@@ -184,12 +203,27 @@ class Corpus:
     _locations: dict[str, Article] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> Corpus:
+    def load(cls, paths: Iterable[Path], *, exclude: Iterable[Path] = (), cache: ArticleCache | None = None) -> Corpus:
+        """Find and load articles; with a cache, unchanged files are listed without being read."""
         files, notices = discover(paths, exclude=exclude)
         corpus = cls(notices=notices)
         seen: dict[str, Path] = {}
-        for path in files:
-            article, notice = read_article(path)
+        for path, real in files:
+            article = notice = None
+            try:
+                stat = path.stat()
+            except OSError as error:
+                corpus.notices.append(Notice(path, f"skipped: cannot read ({error.strerror or error})", True))
+                continue
+            if cache is not None:
+                article = cache.lookup(path, real, stat, read_text)
+                notice = _notice_for(article) if article is not None else None
+            if article is None:
+                article, notice = read_article(path, stat)
+                if article is not None:
+                    article.location = real
+                    if cache is not None:
+                        cache.remember(article)
             if notice:
                 corpus.notices.append(notice)
             if article is None:
@@ -237,5 +271,8 @@ class Corpus:
 
     def apply_overrides(self, overrides: dict[str, dict[str, str]]) -> None:
         """Apply all of the user's stored metadata edits (keyed by article id) over the inferred values."""
-        self.articles = [a.with_overrides(overrides.get(a.id, {})) for a in self.articles]
+        self.articles = [
+            a.with_overrides(overrides.get(a.id, {})) if a.id in overrides or a.meta is not a.inferred else a
+            for a in self.articles
+        ]
         self._index, self._locations = {}, {}

@@ -144,6 +144,17 @@ class _DB(TinyDB):
     table_class = _KeyedTable
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An undone or redone change: its label and the annotations it touched."""
+
+    label: str
+    annotations: set[str]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 @dataclass
 class Change:
     """One user-level change (e.g. "highlight"), recorded for undo and written once."""
@@ -368,15 +379,15 @@ class Store:
         for step in steps:
             _put(self._db.table(step["table"]), step["key"], step[side])
 
-    def undo(self) -> str | None:
-        """Undo the latest change; its label, or None if there is nothing to undo."""
+    def undo(self) -> Step | None:
+        """Undo the latest change; what it was, or None if there is nothing to undo."""
         return self._walk_history(undo=True)
 
-    def redo(self) -> str | None:
-        """Redo the change undone last; its label, or None."""
+    def redo(self) -> Step | None:
+        """Redo the change undone last; what it was, or None."""
         return self._walk_history(undo=False)
 
-    def _walk_history(self, *, undo: bool) -> str | None:
+    def _walk_history(self, *, undo: bool) -> Step | None:
         with self._locked():
             self._reload_if_changed()
             history = self._db.table(HISTORY)
@@ -402,7 +413,7 @@ class Store:
             finally:
                 self._storage.deferred = False
                 self._storage.dirty = False
-            return str(entry["label"])
+            return Step(str(entry["label"]), {s["key"] for s in entry["steps"] if s["table"] == ANNOTATIONS})
 
     # --- queries ---------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 from tui.core.anchoring import anchor
 from tui.core.annotation import Annotation
 from tui.core.article import Article
+from tui.core.cache import ArticleCache
 from tui.core.corpus import Corpus
 from tui.core.errors import UsageError
 from tui.core.store import Store
@@ -23,6 +24,11 @@ def db_path(option: str | None = None) -> Path:
     """``--db`` wins, then ``$NEWSREADER_DB``, then ``annotations/newsreader.json`` here."""
     value = option or os.environ.get(DB_ENV)
     return Path(value).expanduser() if value else DEFAULT_DB
+
+
+def cache_folder(db: Path) -> Path:
+    """Derived data (never the only copy of anything) lives beside the DB."""
+    return db.parent / ".newsreader-cache"
 
 
 def bundled_seeds() -> Path:
@@ -69,7 +75,9 @@ class Workspace:
         store = Store(db, readonly=readonly)
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
-            corpus = Corpus.load([*folders, *also], exclude=[db.parent])
+            cache = ArticleCache.open(cache_folder(db), writable=not readonly)
+            corpus = Corpus.load([*folders, *also], exclude=[db.parent], cache=cache)
+            cache.save()
             corpus.apply_overrides(store.overrides())
             workspace = cls(store, corpus, folders)
             workspace.reanchor()
@@ -78,17 +86,23 @@ class Workspace:
             raise
         return workspace
 
-    def reanchor(self) -> int:
+    def reanchor(self, ids: Collection[str] | None = None) -> int:
         """Place every stored annotation of a loaded article in its current text.
 
         An article found by id under a new path (moved, renamed) keeps its
         annotations; one found by path under a new id (edited in place) has them
-        re-anchored. Results are stored (not as undoable changes); a read-only
-        workspace keeps them in memory. Returns how many annotations changed.
+        re-anchored. An article listed from the cache is unchanged since it was last
+        read, so its annotations are skipped, unless named in ``ids`` (an undo may bring
+        back an annotation anchored in an older text). Results are stored (not as
+        undoable changes); a read-only workspace keeps them in memory. Returns how many
+        annotations changed.
         """
         updates = []
         for annotation in self.store.annotations():
-            article = self.corpus.by_id(annotation.article_id) or self.corpus.by_location(annotation.path)
+            article = self.corpus.by_id(annotation.article_id)
+            if article is not None and not article.fresh and (ids is None or annotation.id not in ids):
+                continue  # unchanged since it was last read: its anchors still hold
+            article = article or self.corpus.by_location(annotation.path)
             if article is None:
                 continue  # its article is not open in this session
             result = anchor(article.text, annotation.selector)
