@@ -33,7 +33,7 @@ async def test_mark_and_compare_three(db: Path, in_root: Path) -> None:
         await pilot.pause()
         await pilot.press("space")
         assert app.query_one(ArticleList).marked == [app.workspace.corpus.articles[0].id]
-        assert "●" in str(app.query_one(ArticleList).get_option_at_index(0).prompt)
+        assert app.query_one(ArticleList).item_text(0).startswith("● ")
         await pilot.press("space", "space", "c")
         await pilot.pause()
         screen = app.screen
@@ -144,7 +144,7 @@ async def test_annotating_in_a_column_and_escape_back(db: Path, in_root: Path) -
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
         # The main screen counts it.
-        assert "1 annotation" in str(app.query_one(ArticleList).get_option_at_index(2).prompt)
+        assert "1 annotation" in app.query_one(ArticleList).item_text(2)
 
 
 async def test_compare_needs_two(db: Path, in_root: Path) -> None:

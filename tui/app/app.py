@@ -435,7 +435,7 @@ class NewsreaderApp(App[None]):
     def open_article(self, article_id: str, *, focus: bool = True) -> None:
         """Open an article from anywhere (palette, notes): highlight it in the list and read it."""
         listing = self._main(ArticleList)
-        listing.highlighted = listing.get_option_index(article_id)
+        listing.highlighted = listing.index_of(article_id)
         self.on_article_list_opened(ArticleList.Opened(article_id))
         if focus:
             self.reader.focus()

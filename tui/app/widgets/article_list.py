@@ -1,44 +1,66 @@
-"""The article list: title, outlet, date and annotation count of each article."""
+"""The article list: title, outlet, date and annotation count of each article.
+
+A Line API widget with a fixed height per article (two lines of title, a line of
+details, a rule), so 10,000 articles cost no more to show than ten: only the rows
+on screen are wrapped and styled.
+"""
 
 from __future__ import annotations
 
+import textwrap
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding
-from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.core.article import Article
 
+ROWS = 4  # title, title continued, details, rule
 
-def article_prompt(article: Article, notes: int, *, marked: bool = False) -> Content:
-    """Two blocks: the title, then ``outlet · date · N notes`` dimmed."""
-    title = article.meta.title or article.path.name
-    if article.is_empty:
-        title = f"(empty) {article.path.name}"
-    details = [article.meta.outlet or "outlet unknown", article.meta.date]
+
+def title_of(article: Article) -> str:
+    return f"(empty) {article.path.name}" if article.is_empty else (article.meta.title or article.path.name)
+
+
+def details_of(article: Article, notes: int) -> str:
+    parts = [article.meta.outlet or "outlet unknown", article.meta.date]
     if notes:
-        details.append(f"{notes} annotation{'s' if notes != 1 else ''}")
-    mark = Content.styled("● ", "$accent bold") if marked else Content("")
-    return Content.assemble(
-        mark,
-        Content.styled(title, "bold"),
-        "\n",
-        Content.styled(" · ".join(d for d in details if d), "$text-muted"),
-    )
+        parts.append(f"{notes} annotation{'s' if notes != 1 else ''}")
+    return " · ".join(p for p in parts if p)
 
 
-class ArticleList(OptionList):
+class ArticleList(ScrollView, can_focus=True):
     """Posts ``Opened`` as the highlight moves, so the reader follows the cursor."""
 
+    ALLOW_SELECT = False
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
         Binding("enter", "select", "Read", show=True),
         Binding("e", "edit_metadata", "Edit metadata", show=True),
         Binding("space", "mark", "Mark to compare", show=True),
         Binding("c", "compare", "Compare", show=True),
     ]
+    COMPONENT_CLASSES = {
+        "article-list--title",
+        "article-list--details",
+        "article-list--rule",
+        "article-list--mark",
+        "article-list--highlight",
+        "article-list--highlight-blurred",
+    }
+
+    highlighted: reactive[int | None] = reactive(None)
 
     class Opened(Message):
         """An article became current."""
@@ -71,40 +93,154 @@ class ArticleList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.marked: list[str] = []  # article ids marked for comparison, in marking order
-        self._shown: tuple[list[Article], dict[str, int]] = ([], {})
+        self._articles: list[Article] = []
+        self._notes: dict[str, int] = {}
+        self._index: dict[str, int] = {}
+        self._wrapped: dict[tuple[int, int], list[str]] = {}
+        self._styles: dict[str, Style] = {}
+
+    # --- data ---------------------------------------------------------------------------
 
     def show(self, articles: list[Article], notes: dict[str, int], *, current: str | None = None) -> None:
         """Replace the list, keeping ``current`` highlighted."""
-        self._shown = (articles, notes)
-        ids = {a.id for a in articles}
-        self.marked = [m for m in self.marked if m in ids]
-        options: list[Option | None] = []
-        for article in articles:
-            prompt = article_prompt(article, notes.get(article.id, 0), marked=article.id in self.marked)
-            options += [Option(prompt, id=article.id), None]
-        self.set_options(options[:-1])
-        if current is not None:
-            try:
-                self.highlighted = self.get_option_index(current)
-            except OptionDoesNotExist:  # the article left the list
-                self.highlighted = 0 if articles else None
-        elif articles:
+        self._articles, self._notes = articles, notes
+        self._index = {a.id: n for n, a in enumerate(articles)}
+        self.marked = [m for m in self.marked if m in self._index]
+        self._wrapped.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(articles) * ROWS)
+        if current is not None and current in self._index:
+            self.highlighted = self._index[current]
+        elif articles and (self.highlighted is None or self.highlighted >= len(articles)):
             self.highlighted = 0
+        elif not articles:
+            self.highlighted = None
+        self.refresh()
+
+    @property
+    def count(self) -> int:
+        return len(self._articles)
+
+    def index_of(self, article_id: str) -> int | None:
+        return self._index.get(article_id)
 
     @property
     def current(self) -> str | None:
-        option = self.highlighted_option
-        return option.id if option is not None else None
+        index = self.highlighted
+        return self._articles[index].id if index is not None and index < len(self._articles) else None
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Opened(event.option.id))
+    def item_text(self, index: int) -> str:
+        """What the list shows for one article, as plain text (for tests and screen readers)."""
+        article = self._articles[index]
+        mark = "● " if article.id in self.marked else ""
+        return f"{mark}{title_of(article)}\n{details_of(article, self._notes.get(article.id, 0))}"
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Chosen(event.option.id))
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self.refresh(Region(0, index * ROWS - self.scroll_offset.y, self.size.width, ROWS))
+        if new is not None and new < len(self._articles):
+            self.scroll_to_region(Region(0, new * ROWS, 1, ROWS), animate=False, immediate=True)
+            self.post_message(self.Opened(self._articles[new].id))
+
+    # --- rendering ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        if name not in self._styles:
+            self._styles[name] = self.get_component_rich_style(f"article-list--{name}")
+        return self._styles[name]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._wrapped.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._articles) * ROWS)
+
+    def _title_lines(self, index: int, width: int) -> list[str]:
+        key = (index, width)
+        if key not in self._wrapped:
+            article = self._articles[index]
+            mark = "● " if article.id in self.marked else ""
+            lines = textwrap.wrap(mark + title_of(article), width) or [""]
+            if len(lines) > 2:
+                lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+            self._wrapped[key] = lines + [""] * (2 - len(lines))
+        return self._wrapped[key]
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index, part = divmod(row, ROWS)
+        if index >= len(self._articles) or width < 4:
+            return Strip.blank(self.size.width, base)
+        article = self._articles[index]
+        inner = width - 2
+        style = base
+        if index == self.highlighted:
+            style += self._style("highlight" if self.has_focus else "highlight-blurred")
+        if part < 2:
+            text = self._title_lines(index, inner)[part]
+            segments = [Segment(" ", style)]
+            if part == 0 and article.id in self.marked and text.startswith("● "):
+                segments += [
+                    Segment("● ", style + self._style("mark")),
+                    Segment(text[2:], style + self._style("title")),
+                ]
+            else:
+                segments.append(Segment(text, style + self._style("title")))
+        elif part == 2:
+            details = textwrap.shorten(details_of(article, self._notes.get(article.id, 0)), inner, placeholder="…")
+            segments = [Segment(" ", style), Segment(details, style + self._style("details"))]
+        else:
+            return Strip([Segment("─" * width, base + self._style("rule"))]).crop_extend(0, self.size.width, base)
+        return Strip(segments).crop_extend(0, width, style).crop_extend(0, self.size.width, base)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _move(self, index: int) -> None:
+        if self._articles:
+            self.highlighted = max(0, min(index, len(self._articles) - 1))
+
+    def action_cursor_up(self) -> None:
+        self._move((self.highlighted or 0) - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move(0 if self.highlighted is None else self.highlighted + 1)
+
+    def action_page_up(self) -> None:
+        self._move((self.highlighted or 0) - max(self.size.height // ROWS, 1))
+
+    def action_page_down(self) -> None:
+        self._move((self.highlighted or 0) + max(self.size.height // ROWS, 1))
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(len(self._articles) - 1)
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Chosen(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        where = event.get_content_offset(self)
+        if where is None:
+            return
+        index = (where.y + self.scroll_offset.y) // ROWS
+        if index < len(self._articles):
+            self.focus()
+            self.highlighted = index
+            if event.chain == 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def action_mark(self) -> None:
         article_id = self.current
@@ -114,25 +250,18 @@ class ArticleList(OptionList):
             self.marked.remove(article_id)
         else:
             self.marked.append(article_id)
-        articles, notes = self._shown
-        article = next(a for a in articles if a.id == article_id)
-        self.replace_option_prompt(
-            article_id, article_prompt(article, notes.get(article_id, 0), marked=article_id in self.marked)
-        )
-        if self.highlighted is not None and self.highlighted + 1 < self.option_count:
-            self.action_cursor_down()
+        self._wrapped = {key: lines for key, lines in self._wrapped.items() if key[0] != self.highlighted}
+        self.refresh()
+        self.action_cursor_down()
 
     def action_compare(self) -> None:
         """Compare the marked articles, or the current one and the next."""
         chosen = list(self.marked)
-        if len(chosen) < 2 and self.highlighted is not None:
-            current = self.current
-            if current is not None and current not in chosen:
-                chosen.append(current)
-            if len(chosen) < 2 and self.highlighted + 1 < self.option_count:
-                following = self.get_option_at_index(self.highlighted + 1).id
-                if following is not None and following not in chosen:
-                    chosen.append(following)
+        index = self.highlighted
+        if len(chosen) < 2 and index is not None:
+            for candidate in self._articles[index : index + 2]:
+                if len(chosen) < 2 and candidate.id not in chosen:
+                    chosen.append(candidate.id)
         self.post_message(self.CompareRequested(chosen))
 
     def action_edit_metadata(self) -> None:
