@@ -8,6 +8,7 @@ written to a log file beside the DB and named in a one-line message.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sys
@@ -26,10 +27,10 @@ from tui.core.article import printable, shorten
 from tui.core.atomic import write_atomic
 from tui.core.errors import NewsreaderError, UsageError, WorkFailed
 from tui.core.export import Scope, collect, import_annotations, markdown, overview, overview_markdown, parse_w3c, w3c
-from tui.core.search import find_quote
+from tui.core.search import find_quote, terms
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
-COMMANDS = ("list", "annotate", "export", "import", "align")
+COMMANDS = ("list", "annotate", "export", "import", "align", "search")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -41,6 +42,7 @@ A keyboard-first terminal reader and annotator for news research.
   newsreader export [--format markdown|json|overview] [--article A] [--tag T] [--color C] [-o FILE]
   newsreader import FILE [--dry-run]
   newsreader align A B [C] [--json]   aligned passage groups across two or three sources
+  newsreader search QUERY [PATH ...] [--json]   passages (and annotations) holding every term
 """
 
 
@@ -111,6 +113,17 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="paths or ids of two or three articles")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a side-by-side listing")
+    elif command == "search":
+        parser.description = (
+            "Search every article (and the annotations' quotes, notes and tags) for paragraphs holding every term."
+            ' Case, accents and typographic quotes do not matter; "quoted words" must appear together.'
+        )
+        parser.add_argument("query", metavar="QUERY")
+        parser.add_argument(
+            "paths", nargs="*", type=Path, metavar="PATH", help="articles to search (default: the workspace's)"
+        )
+        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+        parser.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N hits (default: all)")
     elif command == "import":
         parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
         parser.add_argument("file", metavar="FILE", type=Path)
@@ -348,6 +361,52 @@ def side_by_side(alignment: Alignment, width: int) -> str:
     return "\n".join(out).rstrip()
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    try:
+        _notices(workspace)
+        if not terms(args.query):
+            raise UsageError("the query has no words to search for")
+        found = workspace.search(args.query)
+        if args.limit > 0:
+            found = itertools.islice(found, args.limit)
+        rows = []
+        bold = sys.stdout.isatty()
+        for hit in found:
+            context, span = hit.context()
+            article = hit.article
+            row = {
+                "kind": hit.hit.kind,
+                "article": article.id if article else (hit.annotation.article_id if hit.annotation else ""),
+                "path": display_path(article.path) if article else "",
+                "title": article.meta.title if article else "",
+                "outlet": article.meta.outlet if article else "",
+                "start": hit.hit.span.start,
+                "end": hit.hit.span.end,
+                "match": context[span.start : span.end],
+                "context": context,
+            }
+            if hit.annotation is not None:
+                row["annotation"] = hit.annotation.id
+            if args.json:
+                rows.append(row)
+                continue
+            where = " · ".join(p for p in (row["outlet"], shorten(row["title"], 70)) if p)
+            label = "annotation" if hit.annotation else "text"
+            on, off = ("\x1b[1m", "\x1b[0m") if bold else ("«", "»")  # our own escapes, never the text's
+            before, match, after = (printable(p) for p in (context[: span.start], row["match"], context[span.end :]))
+            print(f"{printable(where)} ({label}, {printable(row['path'])}:{row['start']})")
+            print(f"    {before}{on}{match}{off}{after}")
+            rows.append(row)
+    finally:
+        workspace.close()
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+    elif not rows:
+        print(f"newsreader: no matches for {args.query!r}", file=sys.stderr)
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db))
     try:
@@ -360,7 +419,14 @@ def cmd_open(args: argparse.Namespace) -> int:
         workspace.close()
 
 
-HANDLERS = {"list": cmd_list, "annotate": cmd_annotate, "export": cmd_export, "import": cmd_import, "align": cmd_align}
+HANDLERS = {
+    "list": cmd_list,
+    "annotate": cmd_annotate,
+    "export": cmd_export,
+    "import": cmd_import,
+    "align": cmd_align,
+    "search": cmd_search,
+}
 
 
 def _crash_log(error: BaseException) -> str:

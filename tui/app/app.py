@@ -26,6 +26,7 @@ from tui.app.screens.export import ExportRequest, ExportScreen, OverviewScreen
 from tui.app.screens.help import HelpScreen, binding_rows
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.screens.prompts import ChoiceScreen, ColorNamesScreen, PromptScreen
+from tui.app.screens.search import SearchScreen
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
@@ -39,7 +40,7 @@ from tui.core.errors import NewsreaderError
 from tui.core.export import Scope, collect, markdown, overview, overview_markdown, w3c
 from tui.core.passages import Span
 from tui.core.store import Change
-from tui.core.workspace import Workspace, display_path
+from tui.core.workspace import Found, Workspace, display_path
 
 SYNC_SECONDS = 2.0
 HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
@@ -56,6 +57,7 @@ class NewsreaderApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "undo", "Undo"),
         Binding("E", "export", "Export"),
+        Binding("ctrl+f", "search", "Search all", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
@@ -501,6 +503,18 @@ class NewsreaderApp(App[None]):
             return False
         return True
 
+    def action_search(self) -> None:
+        def go(found: Found | None) -> None:
+            if found is None:
+                return
+            if found.annotation is not None:
+                self.on_notes_pane_jump(NotesPane.Jump(found.annotation.id))
+            elif found.article is not None:
+                self.open_article(found.article.id)
+                self.reader.select(found.hit.span, to_top=True)
+
+        self.push_screen(SearchScreen(self.workspace), go)
+
     def action_tag_overview(self) -> None:
         view = overview(collect(self.workspace, Scope()))
 
@@ -599,6 +613,11 @@ class NewsreaderApp(App[None]):
                 self.action_export,
             ),
             ("Tag overview", "For each tag, how many passages each outlet has", self.action_tag_overview),
+            (
+                "Search all articles",
+                "Every article, and the annotations' quotes, notes and tags (ctrl+f)",
+                self.action_search,
+            ),
             ("Compare sources", "Marked articles (or the current and next) side by side", self._compare_marked),
             ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
             ("Notes: this article / all articles", "Toggle the notes pane's scope", self._toggle_scope),

@@ -8,11 +8,22 @@ with no index to build or keep in step.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import orjson
+
+from tui.core.atomic import write_atomic
 from tui.core.passages import Span
+
+if TYPE_CHECKING:
+    from tui.core.article import Article
 
 _QUOTES = {
     "'": "'‘’‚‛′`´",
@@ -86,3 +97,146 @@ def find_quote(text: str, quote: str) -> list[Span]:
         exact.append(Span(index, index + len(quote)))
         index = text.find(quote, index + 1)
     return exact or find_all(text, quote)
+
+
+# --- corpus search ------------------------------------------------------------------------
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_TERMS = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(\S+)")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = fold(char)
+    if len(folded) == 1:
+        return folded
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def fold_same_length(text: str) -> str:
+    """``fold`` that keeps every character in place, so offsets into it are offsets into ``text``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lowercase to two ("İ")
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if lowered.isascii():
+        return lowered
+    return _NON_ASCII.sub(lambda m: _fold_char(m.group()), lowered)
+
+
+def terms(query: str) -> list[str]:
+    """The query's terms: "quoted phrases" and single words, folded."""
+    found = []
+    for match in _TERMS.finditer(query):
+        term = " ".join(fold(match.group(1) or match.group(2)).split())
+        if term and term not in found:
+            found.append(term)
+    return found
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A term matches at the start of a word ("law" finds "laws", not "outlaw"); a phrase's words in order."""
+    prefix = r"\b" if term[:1].isalnum() else ""
+    return re.compile(prefix + r"\s+".join(re.escape(word) for word in term.split(" ")))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A paragraph (or an annotation) holding every term of a query."""
+
+    kind: str  # text, or annotation
+    key: str  # the article id, or the annotation id
+    span: Span  # the first term's match, in the article's text (or the annotation's quote)
+    paragraph: Span  # the paragraph it is in
+
+
+class FoldedTexts:
+    """Many texts folded into one string (NUL-separated), searched with one regex pass."""
+
+    def __init__(self, entries: list[tuple[str, str]]) -> None:
+        self.keys = [key for key, _ in entries]
+        self.starts: list[int] = []
+        parts, offset = [], 0
+        for _, folded in entries:
+            self.starts.append(offset)
+            parts.append(folded)
+            offset += len(folded) + 1
+        self.blob = "\x00".join(parts)
+
+    def search(self, query: str, kind: str = "text") -> Iterator[Hit]:
+        """Paragraphs holding every term, in order, as they are found."""
+        wanted = terms(query)
+        if not wanted:
+            return
+        blob, last_paragraph = self.blob, None
+        if len(wanted) > 1:  # scan for the rarest term, check the others around each match
+            wanted.sort(key=lambda term: blob.count(term.split(" ")[0]))
+        patterns = [_term_pattern(t) for t in wanted]
+        for match in patterns[0].finditer(blob):
+            start = max(blob.rfind("\n", 0, match.start()), blob.rfind("\x00", 0, match.start())) + 1
+            ends = [e for e in (blob.find("\n", match.end()), blob.find("\x00", match.end())) if e >= 0]
+            end = min(ends) if ends else len(blob)
+            if (start, end) == last_paragraph:
+                continue
+            if all(p.search(blob, start, end) for p in patterns[1:]):
+                last_paragraph = (start, end)
+                index = bisect.bisect_right(self.starts, match.start()) - 1
+                base = self.starts[index]
+                yield Hit(
+                    kind,
+                    self.keys[index],
+                    Span(match.start() - base, match.end() - base),
+                    Span(start - base, end - base),
+                )
+
+
+def excerpt_around(text: str, paragraph: Span, span: Span, width: int = 160) -> tuple[str, Span]:
+    """A window of the paragraph around the match, and where the match is in it."""
+    start = max(paragraph.start, span.start - width // 2)
+    end = min(paragraph.end, max(span.end + width // 2, start + width))
+    if start > paragraph.start:
+        start = text.find(" ", start, span.start) + 1 or start
+    prefix = "…" if start > paragraph.start else ""
+    suffix = "…" if end < paragraph.end else ""
+    window = prefix + text[start:end].replace("\n", " ") + suffix
+    offset = len(prefix) - start
+    return window, Span(span.start + offset, span.end + offset)
+
+
+class SearchIndex:
+    """Folded copies of a corpus's texts, kept in the workspace cache so a search reads no files."""
+
+    VERSION = 1
+
+    def __init__(self, texts: FoldedTexts) -> None:
+        self.texts = texts
+
+    @classmethod
+    def build(cls, articles: list[Article], folder: Path | None = None, *, writable: bool = False) -> SearchIndex:
+        path = folder / "folded.json" if folder else None
+        stored: dict[str, str] = {}
+        if path is not None and path.exists():
+            try:
+                data = orjson.loads(path.read_bytes())
+                if data.get("version") == cls.VERSION:
+                    stored = data["texts"]
+            except (OSError, orjson.JSONDecodeError, AttributeError, KeyError):
+                stored = {}
+        entries, dirty = [], False
+        for article in articles:
+            folded = stored.get(article.id)
+            if folded is None:
+                folded = fold_same_length(article.text)
+                stored[article.id] = folded
+                dirty = True
+            entries.append((article.id, folded))
+        if dirty and writable and path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(path, orjson.dumps({"version": cls.VERSION, "texts": stored}))
+            except OSError:
+                pass  # only a speed-up
+        return cls(FoldedTexts(entries))
+
+    def search(self, query: str) -> Iterator[Hit]:
+        return self.texts.search(query)

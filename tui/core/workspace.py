@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -14,6 +14,8 @@ from tui.core.article import Article
 from tui.core.cache import ArticleCache
 from tui.core.corpus import Corpus
 from tui.core.errors import UsageError
+from tui.core.passages import Span
+from tui.core.search import FoldedTexts, Hit, SearchIndex, excerpt_around, fold_same_length
 from tui.core.store import Store
 
 DB_ENV = "NEWSREADER_DB"
@@ -53,6 +55,28 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
+def _searchable(annotation: Annotation) -> str:
+    """What a search sees of an annotation: its quote, note and tags, a line each."""
+    return "\n".join([annotation.selector.exact, annotation.note, " ".join(f"#{t}" for t in annotation.tags)])
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search hit with what it points at."""
+
+    hit: Hit
+    article: Article | None
+    annotation: Annotation | None  # set for a hit in an annotation's quote, note or tags
+
+    def context(self, width: int = 160) -> tuple[str, Span]:
+        """The words around the match and where the match is in them."""
+        if self.annotation is not None:
+            text = _searchable(self.annotation)
+        else:
+            text = self.article.text if self.article else ""
+        return excerpt_around(text, self.hit.paragraph, self.hit.span, width)
+
+
 @dataclass
 class Workspace:
     """One session's articles and store: what the CLI commands and the app work on."""
@@ -61,6 +85,7 @@ class Workspace:
     corpus: Corpus
     folders: list[Path]
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
+    _search: SearchIndex | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -129,6 +154,28 @@ class Workspace:
 
     def article_of(self, annotation: Annotation) -> Article | None:
         return self.corpus.by_id(annotation.article_id)
+
+    def search(self, query: str, *, annotations: bool = True) -> Iterator[Found]:
+        """Paragraphs of the articles (then annotations) holding every term of ``query``, as found.
+
+        The first search builds the index (from the workspace cache when it can); later
+        searches reuse it.
+        """
+        if self._search is None:
+            self._search = SearchIndex.build(
+                self.corpus.articles, cache_folder(self.store.path), writable=not self.store.readonly
+            )
+        for hit in self._search.search(query):
+            article = self.corpus.by_id(hit.key)
+            if article is not None:
+                yield Found(hit, article, None)
+        if annotations:
+            notes = self.annotations()
+            by_id = {a.id: a for a in notes}
+            texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
+            for hit in texts.search(query, kind="annotation"):
+                annotation = by_id[hit.key]
+                yield Found(hit, self.article_of(annotation), annotation)
 
     @staticmethod
     def _folders(store: Store, paths: list[Path], *, remember: bool) -> list[Path]:

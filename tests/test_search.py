@@ -1,0 +1,101 @@
+"""Corpus search: folding, phrases, every-term paragraphs, annotations, CLI and the app screen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, make_app
+from tests.test_cli import run
+from tui.app.screens.search import SearchScreen
+from tui.core.search import FoldedTexts, fold_same_length, terms
+from tui.core.workspace import Workspace
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Guantánamo Bay", "D.H.S.’s “work force” — ÉMIGRÉ", "İstanbul and straße", "日本語 text", "ﬁne ligature"],
+)
+def test_fold_keeps_every_offset(text: str) -> None:
+    assert len(fold_same_length(text)) == len(text)
+
+
+def test_terms() -> None:
+    assert terms('IRS "law  Enforcement" émigré') == ["irs", "law enforcement", "emigre"]
+    assert terms("“Quoted” words") == ["quoted", "words"]
+    assert terms("   ") == []
+
+
+def search(texts: dict[str, str], query: str) -> list[tuple[str, str]]:
+    index = FoldedTexts([(key, fold_same_length(text)) for key, text in texts.items()])
+    return [(hit.key, texts[hit.key][hit.span.start : hit.span.end]) for hit in index.search(query)]
+
+
+def test_every_term_in_one_paragraph() -> None:
+    texts = {"a": "The IRS hired agents.\nThe agents left.", "b": "Agents and the IRS.", "c": "Nothing here."}
+    assert search(texts, "irs agents") == [("a", "IRS"), ("b", "IRS")]
+    assert search(texts, '"the agents"') == [("a", "The agents")]
+    assert search(texts, "agents left") == [("a", "left")]  # the rarer term is scanned for
+
+
+def test_case_accents_quotes_and_word_starts() -> None:
+    texts = {"a": "Sent to GUANTÁNAMO; D.H.S.’s view; an outlaw's laws."}
+    assert search(texts, "guantanamo") == [("a", "GUANTÁNAMO")]
+    assert search(texts, "d.h.s.'s") == [("a", "D.H.S.’s")]
+    assert search(texts, "law") == [("a", "law")]  # "laws", not the "law" inside "outlaw"
+
+
+def test_workspace_search_over_seeds_and_annotations(workspace: Workspace) -> None:
+    reuters = workspace.corpus.articles[0]
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+
+    start = reuters.text.index("whole-of-government")
+    with workspace.store.change("seed") as change:
+        change.put(
+            Annotation.new(
+                reuters.id, reuters.location, Selector.of(reuters.text, start, start + 28), note="Compare Guantanamo"
+            )
+        )
+    found = list(workspace.search("guantanamo"))
+    kinds = [(f.hit.kind, f.article.meta.outlet) for f in found]
+    assert kinds == [("text", "Reuters"), ("text", "The Washington Post"), ("annotation", "Reuters")]
+    context, span = found[1].context()
+    assert context[span.start : span.end] == "Guantánamo"
+    assert found[1].article.text[found[1].hit.span.start : found[1].hit.span.end] == "Guantánamo"
+
+
+def test_cli_search(tmp_path: Path) -> None:
+    result = run("search", '"law enforcement" treasury', cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 8 and "«law enforcement»" in lines[1]
+    data = json.loads(run("search", "billy long", "--json", cwd=tmp_path).stdout)
+    assert {row["outlet"] for row in data} == {"The New York Times", "The Washington Post"}
+    assert all(row["match"].lower() in ("billy", "long") for row in data)
+    assert json.loads(run("search", "agents", "--json", "--limit", "2", cwd=tmp_path).stdout).__len__() == 2
+    assert run("search", "zzzz-nothing", cwd=tmp_path).stderr.startswith("newsreader: no matches")
+    assert run("search", "  ", cwd=tmp_path).returncode == 2
+
+
+async def test_search_screen_streams_and_opens(db: Path, in_root: Path) -> None:
+    app = make_app(db, [SEEDS])
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"guantanamo")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "2 matches" in str(screen.query_one("#search-status").render()):
+                break
+        assert "2 matches" in str(screen.query_one("#search-status").render())
+        await pilot.press("down", "down", "enter")  # the second: the Post
+        await pilot.pause()
+        assert app.current.meta.outlet == "The Washington Post"
+        span = app.reader.selection
+        assert app.reader.article.text[span.start : span.end] == "Guantánamo"
