@@ -159,7 +159,10 @@ def test_annotate_errors(tmp_path: Path, args: list[str], code: int, message: st
     assert "Traceback" not in result.stderr
     db = tmp_path / "annotations" / "newsreader.json"
     if db.exists():
-        assert json.loads(db.read_text()).get("annotations", {}) == {}
+        from tui.core.store import Store
+
+        with Store(db, readonly=True) as store:
+            assert store.annotations() == []
 
 
 def test_annotate_occurrence_and_orphans_in_list(tmp_path: Path) -> None:

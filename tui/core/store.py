@@ -1,13 +1,24 @@
-"""The workspace store: a TinyDB file that never loses an acknowledged change.
+"""The workspace store: a TinyDB database that never loses an acknowledged change.
 
-TinyDB's own JSONStorage rewrites the file in place (a crash mid-write truncates
-it) and re-reads it on every operation. ``AtomicStorage`` keeps the data in memory
-and replaces the file atomically (temp file, fsync, ``os.replace``).
+TinyDB's own JSONStorage rewrites the whole file in place for every write (a crash
+mid-write truncates it) and re-reads it for every read. ``AtomicStorage`` keeps the
+data in memory and keeps it on disk as two files:
+
+- the snapshot, ``newsreader.json``: the whole DB, only ever replaced atomically
+  (temp file in the same folder, fsync, ``os.replace``, fsync of the folder);
+- the journal, ``newsreader.json.journal``: one checksummed line per change, holding
+  the new value of each document the change touched, appended and fsynced before the
+  change is reported done.
+
+A change therefore costs a small append, whatever the size of the DB; when the
+journal grows large it is folded into a new snapshot. Reading is the snapshot plus
+the journal replayed; a journal line torn by a crash fails its checksum and is
+ignored: its change was never acknowledged.
 
 Several processes may use one DB (the app and a CLI command, or two app windows).
 Every change runs as a ``Change``: under an exclusive ``flock``, the store first
-reloads the file if another process replaced it, applies the change, and writes
-once, so nobody's change is lost (merge on write). Each change is also appended to
+reloads if another process wrote since it last looked, applies the change, and
+writes, so nobody's change is lost (merge on write). Each change is also recorded in
 a persisted history that undo and redo walk.
 """
 
@@ -17,6 +28,7 @@ import contextlib
 import fcntl
 import os
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +47,8 @@ APP = "newsreader"
 SCHEMA_VERSION = 1
 HISTORY_LIMIT = 200  # undo survives restarts for at least the last 100 changes
 LOCK_TIMEOUT = 10.0
+JOURNAL_MIN_FOLD = 2 * 1024 * 1024  # fold the journal into the snapshot past this size…
+JOURNAL_SHARE = 0.25  # …or past this share of the snapshot, whichever is larger
 
 ANNOTATIONS = "annotations"
 ARTICLES = "articles"  # the user's metadata edits, by article id
@@ -42,6 +56,8 @@ WORKSPACE = "workspace"
 HISTORY = "history"
 META = "_meta"
 TABLES = (META, ANNOTATIONS, ARTICLES, WORKSPACE, HISTORY)
+
+Signature = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 
 
 class StoreError(UsageError):
@@ -52,15 +68,22 @@ class StoreBusy(WorkFailed):
     """Another process held the write lock for too long."""
 
 
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
 def _recovery_hint(path: Path) -> str:
     backup = backup_path(path)
     if backup.exists():
-        return f" The file was left untouched. The last good copy is {backup}: to go back to it, `cp {backup} {path}`."
+        return (
+            f" The file was left untouched. The last good snapshot is {backup}: to go back to it,"
+            f" `cp {backup} {path}` (changes since it are in {journal_path(path).name} if that file is intact)."
+        )
     return " The file was left untouched. Move it away (or use --db) to start a new DB."
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
 
 
 def _fresh() -> dict[str, Any]:
@@ -68,7 +91,7 @@ def _fresh() -> dict[str, Any]:
 
 
 def parse_db(path: Path, data: bytes) -> dict[str, Any]:
-    """Validate the bytes of a DB file, raising ``StoreError`` with a plain explanation."""
+    """Validate the bytes of a DB snapshot, raising ``StoreError`` with a plain explanation."""
     if not data.strip():
         raise StoreError(f"{path}: the file is empty, not a newsreader DB (was it truncated?)." + _recovery_hint(path))
     try:
@@ -94,19 +117,95 @@ def parse_db(path: Path, data: bytes) -> dict[str, Any]:
     return tables
 
 
-class AtomicStorage(Storage):
-    """TinyDB storage holding the data in memory and writing the file atomically.
+# --- the journal ---------------------------------------------------------------------------
 
-    Inside a ``Change`` writes are deferred, so a change touching several documents
-    costs one file write.
+Record = list[tuple[str, str, dict[str, Any] | None]]  # (table, key, new document or None for deleted)
+
+
+def _encode(record: Record) -> bytes:
+    body = orjson.dumps(record)
+    return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def read_journal(path: Path, db: Path) -> tuple[list[Record], int]:
+    """The journal's records and the length of its intact part.
+
+    A last line that is incomplete or fails its checksum is a write torn by a crash:
+    that change was never acknowledged, so it is dropped. A damaged line followed by
+    good ones is damage, not a crash, and is refused.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], 0
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the journal ({error.strerror}).") from None
+    records: list[Record] = []
+    good = 0
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines):
+        complete = number < len(lines) - 1  # the part after the last newline is unfinished
+        record = _decode(line) if complete else None
+        if record is None:
+            if line and any(lines[number + 1 :]):
+                raise StoreError(
+                    f"{path}: line {number + 1} of the journal of {db.name} is damaged; refusing to guess."
+                    + _recovery_hint(db)
+                )
+            break
+        records.append(record)
+        good += len(line) + 1
+    return records, good
+
+
+def _decode(line: bytes) -> Record | None:
+    checksum, _, body = line.partition(b" ")
+    try:
+        if int(checksum, 16) != zlib.crc32(body):
+            return None
+        record = orjson.loads(body)
+    except (ValueError, orjson.JSONDecodeError):
+        return None
+    valid = isinstance(record, list) and all(
+        isinstance(item, list)
+        and len(item) == 3
+        and isinstance(item[0], str)
+        and isinstance(item[1], str)
+        and (item[2] is None or isinstance(item[2], dict))
+        for item in record
+    )
+    return record if valid else None
+
+
+def _apply(tables: dict[str, Any], record: Record) -> None:
+    for table, key, doc in record:
+        if doc is None:
+            tables.get(table, {}).pop(key, None)
+        else:
+            tables.setdefault(table, {})[key] = doc
+
+
+# --- the TinyDB storage ----------------------------------------------------------------------
+
+
+class AtomicStorage(Storage):
+    """TinyDB storage: data in memory; changes journalled, the snapshot replaced atomically.
+
+    The store tells the storage which documents a write touches (``touch``); a write it
+    was not told about makes the next flush write a whole new snapshot instead.
     """
 
-    def __init__(self, path: Path, tables: dict[str, Any]) -> None:
+    def __init__(self, path: Path, tables: dict[str, Any], journal_bytes: int = 0) -> None:
         self.path = path
+        self.journal = journal_path(path)
+        self.journal_bytes = journal_bytes
         self.generation = 0  # bumped on every change, so readers can cache what they derive
         self.tables = tables
         self.deferred = False
         self.dirty = False
+        self.touched: dict[tuple[str, str], None] = {}
+        self.expected = False
+        self.untracked = False
 
     @property
     def tables(self) -> dict[str, Any]:
@@ -117,18 +216,73 @@ class AtomicStorage(Storage):
         self._tables = tables
         self.generation += 1
 
+    def touch(self, table: str, key: str) -> None:
+        """The next write changes this document (and the journal will say so)."""
+        self.touched[(table, key)] = None
+        self.expected = True
+
     def read(self) -> dict[str, Any]:
         return self._tables
 
     def write(self, data: dict[str, Any]) -> None:
+        if not self.expected:
+            self.untracked = True
+        self.expected = False
         self.tables = data
         self.dirty = True
         if not self.deferred:
             self.flush()
 
     def flush(self) -> None:
-        write_atomic(self.path, orjson.dumps(self.tables))
-        self.dirty = False
+        """Make everything since the last flush durable: a journal line, or a new snapshot."""
+        if self.untracked or not self.path.exists() or self.journal_bytes > self._fold_threshold():
+            self.snapshot()
+        elif self.touched:
+            record = [(t, k, self._tables.get(t, {}).get(k)) for t, k in self.touched]
+            line = _encode(record)
+            fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                if os.fstat(fd).st_size != self.journal_bytes:
+                    os.ftruncate(fd, self.journal_bytes)  # drop a torn tail before appending after it
+                os.write(fd, line)
+                os.fsync(fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self.journal_bytes)  # not acknowledged: not kept either
+                raise
+            finally:
+                os.close(fd)
+            self.journal_bytes += len(line)
+        self.touched.clear()
+        self.untracked = self.dirty = False
+
+    def _fold_threshold(self) -> int:
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            size = 0
+        return max(JOURNAL_MIN_FOLD, int(size * JOURNAL_SHARE))
+
+    def snapshot(self) -> None:
+        """Write the whole DB as a new snapshot and start an empty journal.
+
+        The previous snapshot is kept as ``.bak`` (a hard link, so it costs nothing).
+        A crash between the two steps leaves a snapshot that already holds the
+        journal's changes; replaying them again changes nothing.
+        """
+        if self.path.exists():
+            with contextlib.suppress(OSError):
+                staging = backup_path(self.path).with_suffix(".bak.tmp")
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(staging)
+                os.link(self.path, staging)
+                os.replace(staging, backup_path(self.path))
+        write_atomic(self.path, orjson.dumps(self._tables))
+        if self.journal_bytes or self.journal.exists():
+            write_atomic(self.journal, b"")
+        self.journal_bytes = 0
+        self.touched.clear()
+        self.untracked = self.dirty = False
 
     def close(self) -> None:
         pass
@@ -138,6 +292,14 @@ class _KeyedTable(Table):
     """A table whose document ids are our own string keys (annotation ids, article ids)."""
 
     document_id_class = str  # type: ignore[assignment]
+
+    def _update_table(self, updater: Any) -> None:
+        # TinyDB copies the whole table twice to convert ids to int and back; ours are
+        # already strings in memory, so update in place (O(1) instead of O(n) per write).
+        tables = self._storage.read()
+        updater(tables.setdefault(self.name, {}))
+        self._storage.write(tables)
+        self.clear_cache()
 
 
 class _DB(TinyDB):
@@ -164,7 +326,7 @@ class Change:
     steps: list[dict[str, Any]] = field(default_factory=list)
 
     def _set(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
-        before = _put(self.store._db.table(table), key, doc)
+        before = self.store._put(table, key, doc)
         self.steps.append({"table": table, "key": key, "before": before, "after": doc})
 
     def put(self, annotation: Annotation) -> None:
@@ -202,25 +364,6 @@ class Change:
         return changed
 
 
-def _put(table: Table, key: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Set (or with None, remove) one document; returns what it replaced."""
-    current = table.get(doc_id=key)
-    before = dict(current) if current is not None else None
-    if doc is None:
-        if before is not None:
-            table.remove(doc_ids=[key])
-    elif before is None:
-        table.insert(Document(doc, doc_id=key))  # type: ignore[arg-type]
-    else:
-
-        def replace_doc(existing: dict[str, Any]) -> None:
-            existing.clear()
-            existing.update(doc)
-
-        table.update(replace_doc, doc_ids=[key])  # type: ignore[list-item]
-    return before
-
-
 class Store:
     """The annotations, metadata edits, opened folders and history of one workspace."""
 
@@ -229,13 +372,15 @@ class Store:
         self.readonly = readonly
         self._lock_fd: int | None = None
         self._session_fd: int | None = None
-        self._parsed: tuple[int, list[Annotation], dict[str, list[Annotation]]] = (-1, [], {})
-        self._signature: tuple[int, int, int] | None = None
+        self._signature: Signature = (None, None)
+        self._parsed: dict[str, Annotation] = {}
+        self._by_article: dict[str, dict[str, Annotation]] = {}
         if path.exists() and path.is_dir():
             raise StoreError(f"{path}: is a folder, not a newsreader DB file.")
-        tables = self._read() if path.exists() else _fresh()
-        self._storage = AtomicStorage(path, tables)
+        tables, journal_bytes = self._read() if path.exists() else (_fresh(), 0)
+        self._storage = AtomicStorage(path, tables, journal_bytes)
         self._db = _DB(storage=lambda: self._storage)  # type: ignore[arg-type]
+        self._parse_all()
         if readonly:
             return
         try:
@@ -246,9 +391,8 @@ class Store:
         with self._locked():
             if path.exists():
                 self._reload_if_changed()
-                write_atomic(backup_path(path), orjson.dumps(self._storage.tables))
             else:
-                self._storage.flush()
+                self._storage.snapshot()
                 self._signature = self._file_signature()
 
     # --- files and locking ---------------------------------------------------------
@@ -257,31 +401,44 @@ class Store:
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
 
-    def _file_signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    def _file_signature(self) -> Signature:
+        def signature(path: Path) -> tuple[int, int, int] | None:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                return None
+            return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def _read(self) -> dict[str, Any]:
+        return signature(self.path), signature(journal_path(self.path))
+
+    def _read(self) -> tuple[dict[str, Any], int]:
+        """Snapshot plus journal, validated; and how much of the journal is intact."""
         try:
             signature = self._file_signature()
             data = self.path.read_bytes()
         except OSError as error:
             raise StoreError(f"{self.path}: cannot read the DB ({error.strerror}).") from None
         tables = parse_db(self.path, data)
+        records, good = read_journal(journal_path(self.path), self.path)
+        for record in records:
+            _apply(tables, record)
         self._signature = signature
-        return tables
+        return tables, good
+
+    def _reload(self) -> None:
+        tables, good = self._read()
+        self._storage.tables = tables
+        self._storage.journal_bytes = good
+        self._db.clear_cache()
+        self._parse_all()
 
     def _reload_if_changed(self) -> bool:
-        """Pick up a file another process replaced since we last read or wrote it."""
+        """Pick up what another process wrote since we last read or wrote."""
         if self._file_signature() == self._signature:
             return False
         if not self.path.exists():
             raise StoreError(f"{self.path}: the DB file was removed while in use; not recreating it silently.")
-        self._storage.tables = self._read()
-        self._db.clear_cache()
+        self._reload()
         return True
 
     @contextlib.contextmanager
@@ -321,10 +478,20 @@ class Store:
         return others
 
     def sync(self) -> bool:
-        """Reload if another process changed the file; True if anything changed."""
+        """Reload if another process changed the DB; True if anything changed."""
         return self._reload_if_changed()
 
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot (done on its own as the journal grows)."""
+        with self._locked():
+            self._reload_if_changed()
+            self._storage.snapshot()
+            self._signature = self._file_signature()
+
     def close(self) -> None:
+        if self._lock_fd is not None and self._storage.journal_bytes > 64 * 1024:
+            with contextlib.suppress(StoreError, OSError):
+                self.compact()
         for fd in (self._lock_fd, self._session_fd):
             if fd is not None:
                 os.close(fd)
@@ -338,46 +505,72 @@ class Store:
 
     # --- changes -------------------------------------------------------------------
 
+    def _put(self, table: str, key: str, doc: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Set (or with None, remove) one document through TinyDB; returns what it replaced."""
+        tbl = self._db.table(table)
+        current = self._storage.tables.get(table, {}).get(key)
+        before = dict(current) if current is not None else None
+        self._storage.touch(table, key)
+        if doc is None:
+            if before is None:
+                self._storage.expected = False
+                return None
+            tbl.remove(doc_ids=[key])
+        elif before is None:
+            tbl.insert(Document(doc, doc_id=key))  # type: ignore[arg-type]
+        else:
+
+            def replace_doc(existing: dict[str, Any]) -> None:
+                existing.clear()
+                existing.update(doc)
+
+            tbl.update(replace_doc, doc_ids=[key])  # type: ignore[list-item]
+        return before
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Defer writes to one flush at the end; on any failure, go back to what is on disk."""
+        self._storage.deferred = True
+        try:
+            yield
+            if self._storage.dirty:
+                self._storage.flush()
+                self._signature = self._file_signature()
+        except BaseException:
+            self._storage.touched.clear()
+            self._storage.untracked = self._storage.dirty = False
+            if self.path.exists():
+                self._reload()
+            raise
+        finally:
+            self._storage.deferred = False
+            self._storage.dirty = False
+
     @contextlib.contextmanager
     def change(self, label: str, *, record: bool = True) -> Iterator[Change]:
         """Apply a change durably: nothing in it is visible to the caller as done until written."""
         with self._locked():
             self._reload_if_changed()
             change = Change(self, label)
-            self._storage.deferred = True
-            try:
+            with self._writing():
                 yield change
                 if record and change.steps:
                     self._record(change)
-                if self._storage.dirty:
-                    self._storage.flush()
-                    self._signature = self._file_signature()
-            except BaseException:
-                self._storage.tables = self._read() if self.path.exists() else _fresh()
-                self._db.clear_cache()
-                raise
-            finally:
-                self._storage.deferred = False
-                self._storage.dirty = False
+            self._parse({s["key"] for s in change.steps if s["table"] == ANNOTATIONS})
+
+    def _history(self) -> list[tuple[str, dict[str, Any]]]:
+        return sorted(self._storage.tables.get(HISTORY, {}).items(), key=lambda item: item[1]["seq"])
 
     def _record(self, change: Change) -> None:
-        history = self._db.table(HISTORY)
-        entries = sorted(history, key=lambda d: d["seq"])
-        undone = [e.doc_id for e in entries if e.get("undone")]
-        if undone:
-            history.remove(doc_ids=undone)  # a new change ends the redo branch
-        kept = [e for e in entries if not e.get("undone")]
-        seq = (kept[-1]["seq"] + 1) if kept else 1
-        if len(kept) >= HISTORY_LIMIT:
-            history.remove(doc_ids=[e.doc_id for e in kept[: len(kept) - HISTORY_LIMIT + 1]])
-        history.insert(
-            Document({"seq": seq, "label": change.label, "steps": change.steps, "undone": False}, doc_id=f"{seq:09d}")
-        )  # type: ignore[arg-type]
-
-    def _replay(self, entry: dict[str, Any], side: str) -> None:
-        steps = entry["steps"] if side == "after" else list(reversed(entry["steps"]))
-        for step in steps:
-            _put(self._db.table(step["table"]), step["key"], step[side])
+        entries = self._history()
+        for key, entry in entries:
+            if entry.get("undone"):
+                self._put(HISTORY, key, None)  # a new change ends the redo branch
+        kept = [(key, entry) for key, entry in entries if not entry.get("undone")]
+        for key, _ in kept[: max(len(kept) - HISTORY_LIMIT + 1, 0)]:
+            self._put(HISTORY, key, None)
+        seq = (kept[-1][1]["seq"] + 1) if kept else 1
+        self._put(HISTORY, f"{seq:09d}", {"seq": seq, "label": change.label, "steps": change.steps, "undone": False})
 
     def undo(self) -> Step | None:
         """Undo the latest change; what it was, or None if there is nothing to undo."""
@@ -390,48 +583,47 @@ class Store:
     def _walk_history(self, *, undo: bool) -> Step | None:
         with self._locked():
             self._reload_if_changed()
-            history = self._db.table(HISTORY)
-            entries = sorted(history, key=lambda d: d["seq"])
-            if undo:
-                candidates = [e for e in entries if not e.get("undone")]
-                entry = candidates[-1] if candidates else None
-            else:
-                candidates = [e for e in entries if e.get("undone")]
-                entry = candidates[0] if candidates else None
-            if entry is None:
+            entries = self._history()
+            candidates = [(k, e) for k, e in entries if bool(e.get("undone")) != undo]
+            if not candidates:
                 return None
-            self._storage.deferred = True
-            try:
-                self._replay(entry, "before" if undo else "after")
-                history.update({"undone": undo}, doc_ids=[entry.doc_id])
-                self._storage.flush()
-                self._signature = self._file_signature()
-            except BaseException:
-                self._storage.tables = self._read()
-                self._db.clear_cache()
-                raise
-            finally:
-                self._storage.deferred = False
-                self._storage.dirty = False
-            return Step(str(entry["label"]), {s["key"] for s in entry["steps"] if s["table"] == ANNOTATIONS})
+            key, entry = candidates[-1] if undo else candidates[0]
+            side = "before" if undo else "after"
+            with self._writing():
+                for step in entry["steps"] if not undo else reversed(entry["steps"]):
+                    self._put(step["table"], step["key"], step[side])
+                self._put(HISTORY, key, {**entry, "undone": undo})
+            touched = {s["key"] for s in entry["steps"] if s["table"] == ANNOTATIONS}
+            self._parse(touched)
+            return Step(str(entry["label"]), touched)
 
     # --- queries ---------------------------------------------------------------------
 
+    def _parse_all(self) -> None:
+        self._parsed, self._by_article = {}, {}
+        self._parse(set(self._storage.tables.get(ANNOTATIONS, {})))
+
+    def _parse(self, keys: set[str]) -> None:
+        """Keep the parsed annotations in step with the documents, for just the keys that changed."""
+        docs = self._storage.tables.get(ANNOTATIONS, {})
+        for key in keys:
+            old = self._parsed.pop(key, None)
+            if old is not None:
+                self._by_article.get(old.article_id, {}).pop(key, None)
+            doc = docs.get(key)
+            if doc is not None:
+                annotation = Annotation.from_doc(doc)
+                self._parsed[key] = annotation
+                self._by_article.setdefault(annotation.article_id, {})[key] = annotation
+
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
-        """All annotations, or one article's; parsed once per change of the DB."""
-        if self._parsed[0] != self._storage.generation:
-            parsed = [Annotation.from_doc(d) for d in self._storage.tables.get(ANNOTATIONS, {}).values()]
-            by_article: dict[str, list[Annotation]] = {}
-            for annotation in parsed:
-                by_article.setdefault(annotation.article_id, []).append(annotation)
-            self._parsed = (self._storage.generation, parsed, by_article)
+        """All annotations, or one article's."""
         if article_id is None:
-            return list(self._parsed[1])
-        return list(self._parsed[2].get(article_id, ()))
+            return list(self._parsed.values())
+        return list(self._by_article.get(article_id, {}).values())
 
     def annotation(self, annotation_id: str) -> Annotation | None:
-        doc = self._storage.tables.get(ANNOTATIONS, {}).get(annotation_id)
-        return Annotation.from_doc(doc) if doc is not None else None
+        return self._parsed.get(annotation_id)
 
     def overrides(self) -> dict[str, dict[str, str]]:
         """The user's metadata edits, by article id."""
@@ -445,8 +637,8 @@ class Store:
     def tags(self) -> list[str]:
         """Every tag in use, most used first, then alphabetically."""
         counts: dict[str, int] = {}
-        for doc in self._storage.tables.get(ANNOTATIONS, {}).values():
-            for tag in doc.get("tags", ()):
+        for annotation in self._parsed.values():
+            for tag in annotation.tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts, key=lambda t: (-counts[t], t.lower()))
 
