@@ -16,19 +16,22 @@ import textwrap
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from tui import __version__
-from tui.core.alignment import Alignment, align, as_json
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
 from tui.core.article import printable, shorten
 from tui.core.atomic import write_atomic
 from tui.core.errors import NewsreaderError, UsageError, WorkFailed
-from tui.core.export import Scope, collect, import_annotations, markdown, overview, overview_markdown, parse_w3c, w3c
 from tui.core.search import find_quote, terms
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
+
+if TYPE_CHECKING:  # imported by the commands that use them, so opening the app starts faster
+    from tui.core.alignment import Alignment
+    from tui.core.export import Scope
 
 COMMANDS = ("list", "annotate", "export", "import", "align", "search")
 
@@ -230,6 +233,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def _scope(workspace: Workspace, args: argparse.Namespace) -> Scope:
+    from tui.core.export import Scope
+
     names = workspace.store.color_names()
     colors = []
     for value in args.color:
@@ -257,6 +262,8 @@ def _output(path: str | None, data: bytes, db: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tui.core.export import collect, markdown, overview, overview_markdown, w3c
+
     db = db_path(args.db)
     also = [Path(ref) for ref in args.article if os.path.isfile(ref)]
     workspace = Workspace.open(args.paths, db=db, readonly=True, also=also)
@@ -287,6 +294,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from tui.core.export import import_annotations, parse_w3c
+
     try:
         data = args.file.read_bytes()
     except OSError as error:
@@ -306,6 +315,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
+    from tui.core.alignment import align, as_json
+
     if not 2 <= len(args.articles) <= 3:
         raise UsageError(f"align takes two or three articles, not {len(args.articles)}")
     files = [Path(ref) for ref in args.articles if os.path.isfile(ref)]

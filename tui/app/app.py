@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -20,27 +21,22 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
-from tui.app.screens.annotate import NoteScreen, TagScreen
-from tui.app.screens.compare import CompareReader, CompareScreen, Counterpart
-from tui.app.screens.export import ExportRequest, ExportScreen, OverviewScreen
-from tui.app.screens.help import HelpScreen, binding_rows
-from tui.app.screens.metadata import MetadataScreen
-from tui.app.screens.prompts import ChoiceScreen, ColorNamesScreen, PromptScreen
-from tui.app.screens.search import SearchScreen
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
-from tui.core.alignment import align
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, normalize_tag, now
 from tui.core.article import Article, printable, shorten
 from tui.core.atomic import write_atomic
 from tui.core.errors import NewsreaderError
-from tui.core.export import Scope, collect, markdown, overview, overview_markdown, w3c
 from tui.core.passages import Span
 from tui.core.store import Change
 from tui.core.workspace import Found, Workspace, display_path
+
+if TYPE_CHECKING:  # imported when first used: the compare view, exports and search cost start-up time
+    from tui.app.screens.compare import CompareScreen, Counterpart
+    from tui.app.screens.export import ExportRequest
 
 SYNC_SECONDS = 2.0
 HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
@@ -49,7 +45,7 @@ HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blu
 class NewsreaderApp(App[None]):
     """Article list, reader and notes side by side."""
 
-    CSS_PATH = "newsreader.tcss"
+    CSS_PATH = Path(__file__).parent / "newsreader.tcss"  # absolute: subclasses live elsewhere
     TITLE = "newsreader"
     COMMANDS = App.COMMANDS | {ArticleCommands}
     BINDINGS = [
@@ -317,11 +313,16 @@ class NewsreaderApp(App[None]):
         articles = [a for a in map(self.workspace.corpus.by_id, article_ids) if a is not None]
         if len(articles) < 2:
             return
+        from tui.app.screens.compare import CompareScreen
+        from tui.core.alignment import align
+
         self.push_screen(CompareScreen(align(articles)))
         self.call_after_refresh(self._refresh_annotations)
 
     def on_compare_screen_mirror_requested(self, message: CompareScreen.MirrorRequested) -> None:
         """Highlight or tag a passage and its counterparts: one annotation per article, one undo step."""
+        from tui.app.screens.annotate import TagScreen
+
         passages = message.passages
         if message.action == "tag":
             known = self.workspace.store.tags()
@@ -392,6 +393,8 @@ class NewsreaderApp(App[None]):
 
     def _ask(self, action: str, annotation: Annotation | None, selection: Span | None, reader: Reader) -> None:
         """Open the tag or note dialog; save to the annotation, or create one on the selection."""
+        from tui.app.screens.annotate import NoteScreen, TagScreen
+
         quote = self._quote(annotation, selection, reader)
 
         def done(value: tuple[str, ...] | str | None) -> None:
@@ -443,6 +446,8 @@ class NewsreaderApp(App[None]):
             self.reader.focus()
 
     def action_edit_metadata(self, article_id: str | None = None) -> None:
+        from tui.app.screens.metadata import MetadataScreen
+
         article = self.workspace.corpus.by_id(article_id) if article_id else self.current
         if article is None:
             return
@@ -458,6 +463,8 @@ class NewsreaderApp(App[None]):
         self.push_screen(MetadataScreen(article), save)
 
     def action_export(self) -> None:
+        from tui.app.screens.export import ExportScreen
+
         article = self.current
         screen = ExportScreen(
             folder=self.workspace.store.path.parent,
@@ -471,6 +478,8 @@ class NewsreaderApp(App[None]):
     def _export(self, request: ExportRequest | None) -> None:
         if request is None:
             return
+        from tui.core.export import Scope, collect, markdown, w3c
+
         workspace = self.workspace
         scope = {
             "article": lambda: Scope(articles=[a for a in [workspace.corpus.by_id(request.value)] if a]),
@@ -513,9 +522,14 @@ class NewsreaderApp(App[None]):
                 self.open_article(found.article.id)
                 self.reader.select(found.hit.span, to_top=True)
 
+        from tui.app.screens.search import SearchScreen
+
         self.push_screen(SearchScreen(self.workspace), go)
 
     def action_tag_overview(self) -> None:
+        from tui.app.screens.export import OverviewScreen
+        from tui.core.export import Scope, collect, overview, overview_markdown
+
         view = overview(collect(self.workspace, Scope()))
 
         def write(chosen: bool | None) -> None:
@@ -526,6 +540,8 @@ class NewsreaderApp(App[None]):
         self.push_screen(OverviewScreen(view), write)
 
     def action_filter_notes(self) -> None:
+        from tui.app.screens.prompts import ChoiceScreen
+
         names = self.workspace.store.color_names()
         choices: list[tuple[Content | str, str]] = [("Show everything", "")]
         choices += [(Content.assemble((f"▌{color} ", f"bold $hl-{color}"), names[color]), color) for color in COLORS]
@@ -538,6 +554,8 @@ class NewsreaderApp(App[None]):
         self.push_screen(ChoiceScreen("Filter notes by color or tag", choices), chosen)
 
     def action_name_colors(self) -> None:
+        from tui.app.screens.prompts import ColorNamesScreen
+
         def save(names: dict[str, str] | None) -> None:
             if names is not None and self._write("name colors", lambda change: change.set_color_names(names)):
                 self.notify("Color names saved.")
@@ -545,6 +563,8 @@ class NewsreaderApp(App[None]):
         self.push_screen(ColorNamesScreen(self.workspace.store.color_names()), save)
 
     def _choose_tag(self, title: str, then: Callable[[str], None], exclude: str | None = None) -> None:
+        from tui.app.screens.prompts import ChoiceScreen
+
         tags = [t for t in self.workspace.store.tags() if t != exclude]
         if not tags:
             self.notify("No tags yet: press t in the reader to tag a passage.")
@@ -559,6 +579,8 @@ class NewsreaderApp(App[None]):
             self.notify(f"{label}: {counted[0]} annotation(s) changed. Press u to undo.")
 
     def action_rename_tag(self) -> None:
+        from tui.app.screens.prompts import PromptScreen
+
         def rename(old: str) -> None:
             def to(new: str | None) -> None:
                 new = normalize_tag(new or "")
@@ -585,6 +607,9 @@ class NewsreaderApp(App[None]):
         )
 
     def action_help(self) -> None:
+        from tui.app.screens.compare import CompareReader
+        from tui.app.screens.help import HelpScreen, binding_rows
+
         names = self.workspace.store.color_names()
         colors = [(str(number), f"{color}: {names[color]}") for number, color in enumerate(COLORS, 1)]
         sections = [

@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import fuzz
-
 from tui.core.passages import Span
 
 CONTEXT = 32  # characters of prefix and suffix kept, as Hypothesis does
@@ -131,6 +129,8 @@ def _exact(text: str, selector: Selector) -> tuple[Span, float] | None:
 
 
 def _similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz  # the fuzzy search is rare; keep it off the start-up path
+
     if not a and not b:
         return 1.0
     return fuzz.ratio(a, b) / 100.0
@@ -192,6 +192,8 @@ def _aligned(text: str, selector: Selector, lo: int, hi: int) -> Span | None:
     """The best fuzzy alignment of the quote in ``text[lo:hi]``, snapped to word edges."""
     if hi - lo < 1:
         return None
+    from rapidfuzz import fuzz
+
     result = fuzz.partial_ratio_alignment(selector.exact, text[lo:hi], score_cutoff=QUOTE_MIN * 100)
     if result is None:
         return None

@@ -19,7 +19,6 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
 from sentencex import segment
 
 from tui.core.passages import Span, paragraphs
@@ -171,6 +170,8 @@ def _front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text, None
+    import yaml  # only files with front matter need it
+
     try:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as error:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from charset_normalizer import from_bytes
-
 from tui.core.article import Article
 from tui.core.cache import ArticleCache
 from tui.core.errors import UsageError, WorkFailed
@@ -70,6 +68,8 @@ def _guess_single_byte(data: bytes) -> str:
     Short Latin-script samples score the same in cp1250, cp1252 and cp1257; for
     news text cp1252 (a superset of Latin-1's printable range) is the likely one.
     """
+    from charset_normalizer import from_bytes  # only non-UTF-8 files need it
+
     results = from_bytes(data[:262144])
     best = results.best()
     if best is None:

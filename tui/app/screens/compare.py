@@ -9,6 +9,7 @@ group are flagged in every column that has them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,9 +21,11 @@ from textual.widgets import Footer, Static
 
 from tui.app.widgets.reader import Mark, Reader
 from tui.app.widgets.reader_pane import ReaderPane
-from tui.core.alignment import Alignment, Group
 from tui.core.article import shorten
 from tui.core.passages import Span
+
+if TYPE_CHECKING:
+    from tui.core.alignment import Alignment, Group
 
 GUTTER = 5
 

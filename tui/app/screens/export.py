@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Select, Static
 
 from tui.core.annotation import COLORS
-from tui.core.export import Overview
+
+if TYPE_CHECKING:
+    from tui.core.export import Overview
 
 
 @dataclass(frozen=True, slots=True)

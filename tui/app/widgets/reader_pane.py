@@ -34,19 +34,22 @@ class ReaderPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self._reader
-        with Vertical(id="find"):
-            yield FindBar(placeholder="find in article (case, accents and quotes ignored)", id="find-input")
-            yield Static(id="find-status")
-
-    def on_mount(self) -> None:
-        self.query_one("#find").display = False
 
     @property
     def reader(self) -> Reader:
         return self._reader
 
-    def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
+    async def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
+        """Show the find bar, mounting it the first time (most sessions never need it)."""
         message.stop()
+        if not self.query("#find"):
+            await self.mount(
+                Vertical(
+                    FindBar(placeholder="find in article (case, accents and quotes ignored)", id="find-input"),
+                    Static(id="find-status"),
+                    id="find",
+                )
+            )
         self.query_one("#find").display = True
         self.query_one(FindBar).focus()
 
