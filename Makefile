@@ -34,3 +34,7 @@ clean:
 ## screenshots: regenerate docs/*.svg from the real app
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py
+
+## bench: the benchmark suite (about 5 minutes on 2 cores); prints the table, writes bench/results/latest.json
+bench: $(STAMP)
+	$(BIN)/python -m bench.run

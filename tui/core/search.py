@@ -135,9 +135,14 @@ def terms(query: str) -> list[str]:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """A term matches at the start of a word ("law" finds "laws", not "outlaw"); a phrase's words in order."""
-    prefix = r"\b" if term[:1].isalnum() else ""
-    return re.compile(prefix + r"\s+".join(re.escape(word) for word in term.split(" ")))
+    """A phrase's words in order, across any whitespace. (Word starts are checked by ``_at_word_start``:
+    a ``\\b`` in the pattern would cost the regex engine its fast literal scan.)"""
+    return re.compile(r"\s+".join(re.escape(word) for word in term.split(" ")))
+
+
+def _at_word_start(text: str, index: int) -> bool:
+    """A term matches at the start of a word: "law" finds "laws", not "outlaw"."""
+    return index == 0 or not (text[index - 1].isalnum() and text[index].isalnum())
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,10 @@ class Hit:
     key: str  # the article id, or the annotation id
     span: Span  # the first term's match, in the article's text (or the annotation's quote)
     paragraph: Span  # the paragraph it is in
+
+
+def _found_in(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    return any(_at_word_start(text, m.start()) for m in pattern.finditer(text, start, end))
 
 
 class FoldedTexts:
@@ -173,12 +182,14 @@ class FoldedTexts:
             wanted.sort(key=lambda term: blob.count(term.split(" ")[0]))
         patterns = [_term_pattern(t) for t in wanted]
         for match in patterns[0].finditer(blob):
+            if not _at_word_start(blob, match.start()):
+                continue
             start = max(blob.rfind("\n", 0, match.start()), blob.rfind("\x00", 0, match.start())) + 1
             ends = [e for e in (blob.find("\n", match.end()), blob.find("\x00", match.end())) if e >= 0]
             end = min(ends) if ends else len(blob)
             if (start, end) == last_paragraph:
                 continue
-            if all(p.search(blob, start, end) for p in patterns[1:]):
+            if all(_found_in(p, blob, start, end) for p in patterns[1:]):
                 last_paragraph = (start, end)
                 index = bisect.bisect_right(self.starts, match.start()) - 1
                 base = self.starts[index]

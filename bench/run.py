@@ -1,0 +1,370 @@
+"""The benchmark suite: ``make bench`` (or ``python -m bench.run``; ``--smoke`` for a quick check).
+
+Generates its corpora in a temporary folder, measures each figure (median of several
+runs), compares it with a baseline measured in the same run where there is one, and
+prints a table beside each goal; the figures also go to ``bench/results/latest.json``.
+Timings are reported, never asserted: machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import orjson
+
+from bench.corpus import Writer, big_article, write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float  # seconds
+    goal: str
+    met: bool | None
+    baseline: float | None = None
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+def median_time(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def paint(*args: str) -> float:
+    """First paint measured by a fresh interpreter (imports and all)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.paint", *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def bench_paint(work: Path, articles: int, repeat: int) -> list[Figure]:
+    seeds_db = work / "seeds-db" / "newsreader.json"
+    bare = statistics.median(paint("bare") for _ in range(repeat))
+    seeds = statistics.median(paint("newsreader", str(seeds_db), str(ROOT / "seeds")) for _ in range(repeat))
+    corpus = work / "corpus"
+    if not corpus.exists():
+        write_corpus(corpus, articles)
+    db = work / "corpus-db" / "newsreader.json"
+    cold = paint("newsreader", str(db), str(corpus))  # reads and parses every file, fills the cache
+    warm = statistics.median(paint("newsreader", str(db), str(corpus)) for _ in range(repeat))
+    return [
+        Figure(
+            "first paint, the 3 seeds",
+            seeds,
+            "≤ 1.25× bare app",
+            seeds <= 1.25 * bare,
+            bare,
+            "baseline: a bare three-pane Textual app",
+        ),
+        Figure(
+            f"first paint, {articles:,} articles",
+            warm,
+            "≤ 1.0 s",
+            warm <= 1.0,
+            detail=f"warm cache; the first run ever (no cache) took {cold:.2f} s",
+        ),
+    ]
+
+
+def _annotations(count: int, articles: int) -> list:
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+
+    text = "The quick brown fox jumps over the lazy dog, the agency said on Monday. " * 12
+    return [
+        Annotation.new(
+            f"{n % articles:012x}",
+            f"/corpus/article-{n % articles:05d}.txt",
+            Selector.of(text, 40 + n % 200, 120 + n % 200),
+            tags=("figures", f"topic-{n % 40}"),
+            note="Check against the other outlets." if n % 3 == 0 else "",
+        )
+        for n in range(count)
+    ]
+
+
+def bench_saves(work: Path, sizes: tuple[int, ...], repeat: int) -> list[Figure]:
+    from tinydb import TinyDB
+
+    from tui.core.store import Store
+
+    goals = {10_000: 0.010, 50_000: 0.040}
+    figures = []
+    for size in sizes:
+        existing = _annotations(size, 3000)
+        folder = work / f"saves-{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        store = Store(folder / "newsreader.json")
+        with store.change("bulk", record=False) as change:
+            for annotation in existing:
+                change.put(annotation)
+        store.compact()
+        extra = iter(_annotations(repeat * 2, 3000))
+
+        def save() -> None:
+            with store.change("highlight") as change:  # noqa: B023 - run right here, in this iteration
+                change.put(next(extra))  # noqa: B023
+
+        ours = median_time(save, repeat)
+        store.close()
+        baseline_db = TinyDB(folder / "tinydb-default.json")  # TinyDB's own JSONStorage
+        table = baseline_db.table("annotations")
+        table.insert_multiple(a.to_doc() for a in existing)
+        docs = iter(a.to_doc() for a in _annotations(repeat * 2, 3000))
+        baseline = median_time(lambda: table.insert(next(docs)), repeat)  # noqa: B023
+        baseline_db.close()
+        goal = goals.get(size, 0.010)
+        figures.append(
+            Figure(
+                f"durable save of one annotation, {size:,} in the DB",
+                ours,
+                f"≤ {goal * 1000:.0f} ms",
+                ours <= goal,
+                baseline,
+                "baseline: TinyDB's default JSONStorage (no fsync)",
+            )
+        )
+    return figures
+
+
+def bench_search(work: Path, repeat: int) -> list[Figure]:
+    from tui.core.workspace import Workspace
+
+    db = work / "corpus-db" / "newsreader.json"
+    workspace = Workspace.open([work / "corpus"], db=db)
+    try:
+        build = median_time(lambda: list(workspace.search("zz-no-such-word")), 1)  # builds the index
+        words = Writer().words
+        queries = [words[900], f'"{words[60]} {words[61]}"', f"{words[300]} {words[1200]}", words[40]]
+        timings = [median_time(lambda q=q: list(workspace.search(q)), repeat) for q in queries]
+        count = len(workspace.corpus)
+    finally:
+        workspace.close()
+    value = statistics.median(timings)
+    return [
+        Figure(
+            f"corpus search, {count:,} articles",
+            value,
+            "≤ 200 ms",
+            value <= 0.200,
+            detail=(
+                "median over 4 queries (rare word, phrase, two words, common word: "
+                + ", ".join(f"{t * 1000:.0f}" for t in timings)
+                + f" ms); the index is built once per session ({build:.2f} s here, from the workspace cache)"
+            ),
+        )
+    ]
+
+
+def bench_align(repeat: int, sentences: int) -> list[Figure]:
+    from tui.core.alignment import align
+    from tui.core.article import Article
+
+    first, second = Writer().pair(sentences)
+    articles = [Article.from_raw(Path("a.txt"), first), Article.from_raw(Path("b.txt"), second)]
+    value = median_time(lambda: align(articles), repeat)
+    groups = len(align(articles).groups)
+    return [
+        Figure(
+            f"align two {sentences}-sentence articles",
+            value,
+            "≤ 150 ms",
+            value <= 0.150,
+            detail=f"{groups} groups found (about 12% of sentences are shared, lightly edited)",
+        )
+    ]
+
+
+def bench_export(work: Path, count: int, repeat: int) -> list[Figure]:
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+    from tui.core.export import Scope, collect, markdown
+    from tui.core.workspace import Workspace
+
+    db = work / "export-db" / "newsreader.json"
+    shutil.rmtree(db.parent, ignore_errors=True)
+    workspace = Workspace.open([work / "corpus"], db=db)
+    articles = workspace.corpus.articles[:500]  # research has many annotations per article
+    with workspace.store.change("bulk", record=False) as change:
+        for n in range(count):
+            article = articles[n % len(articles)]
+            start = (n * 37) % max(len(article.text) - 60, 1)
+            change.put(
+                Annotation.new(article.id, article.location, Selector.of(article.text, start, start + 50), tags=("x",))
+            )
+    try:
+        value = median_time(lambda: markdown(collect(workspace, Scope()), scope=Scope(), exported="now"), repeat)
+    finally:
+        workspace.close()
+    return [
+        Figure(
+            f"Markdown export of {count:,} annotations",
+            value,
+            "≤ 0.5 s",
+            value <= 0.5,
+            detail=f"over {len(articles)} articles, every quote checked against the article's text",
+        )
+    ]
+
+
+def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
+    from tui.app.app import NewsreaderApp
+    from tui.app.widgets.reader import Reader
+    from tui.core.corpus import read_text
+    from tui.core.workspace import Workspace
+
+    folder = work / "big"
+    folder.mkdir(exist_ok=True)
+    big_article(folder / "big.txt", megabytes)
+    db = work / "big-db" / "newsreader.json"
+    result: dict[str, float] = {}
+
+    async def drive() -> None:
+        workspace = Workspace.open([folder], db=db)
+        article = workspace.corpus.articles[0]
+        article._text, article.loader = None, read_text  # as after a start from the cache: opening reads the file
+        app = NewsreaderApp(workspace)
+        samples: list[float] = []
+        page_down = Reader.action_page_down
+
+        def probe(reader: Reader) -> None:
+            """Key handled → the next frame drawn: what the user waits for."""
+            start = time.perf_counter()
+            page_down(reader)
+            reader.call_after_refresh(lambda: samples.append(time.perf_counter() - start))
+
+        Reader.action_page_down = probe  # type: ignore[method-assign]
+        try:
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                app.reader.article = None
+                opened = asyncio.get_running_loop().create_future()
+                start = time.perf_counter()
+                app._show(article)
+                app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
+                result["open"] = await opened
+                app.reader.focus()
+                await pilot.pause()
+                for _ in range(presses):
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                assert app.query_one(Reader).scroll_offset.y > 0
+        finally:
+            Reader.action_page_down = page_down  # type: ignore[method-assign]
+            workspace.close()
+        result["page"] = statistics.median(samples)
+        result["worst"] = max(samples)
+
+    asyncio.run(drive())
+    return [
+        Figure(
+            f"open a {megabytes:g} MB article",
+            result["open"],
+            "≤ 1 s",
+            result["open"] <= 1.0,
+            detail="read, clean, split into paragraphs and wrap for the reader",
+        ),
+        Figure(
+            f"page down in a {megabytes:g} MB article (key to render)",
+            result["page"],
+            "≤ 50 ms: no visible lag",
+            result["page"] <= 0.050,
+            detail=f"median of {presses} presses; slowest {result['worst'] * 1000:.0f} ms",
+        ),
+    ]
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "measured", "baseline", "ratio", "goal", "met")]
+    for f in figures:
+        rows.append(
+            (
+                f.name,
+                f"{f.value * 1000:.1f} ms" if f.value < 1 else f"{f.value:.2f} s",
+                f"{f.baseline * 1000:.1f} ms" if f.baseline else "—",
+                f"{f.ratio:.2f}×" if f.ratio else "—",
+                f.goal,
+                "yes" if f.met else "NO",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    import textual
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, Textual {textual.__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the suite runs (seconds)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    smoke = args.smoke
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="newsreader-bench-") as tmp:
+        work = Path(tmp)
+        articles = 200 if smoke else 10_000
+        figures: list[Figure] = []
+        steps: list[tuple[str, Callable[[], list[Figure]]]] = [
+            ("first paint", lambda: bench_paint(work, articles, 1 if smoke else 5)),
+            ("saves", lambda: bench_saves(work, (500, 2000) if smoke else (10_000, 50_000), 5 if smoke else 25)),
+            ("search", lambda: bench_search(work, 1 if smoke else 5)),
+            ("align", lambda: bench_align(1 if smoke else 5, 60 if smoke else 500)),
+            ("export", lambda: bench_export(work, 300 if smoke else 10_000, 1 if smoke else 3)),
+            ("paging", lambda: bench_paging(work, 0.3 if smoke else 5.0, 5 if smoke else 30)),
+        ]
+        for label, step in steps:
+            print(f"… {label}", file=sys.stderr, flush=True)
+            figures += step()
+    report = table(figures)
+    print(report)
+    print(f"\n{machine()}; suite took {time.perf_counter() - started:.0f} s{' (smoke sizes)' if smoke else ''}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(
+        orjson.dumps(
+            {"machine": machine(), "smoke": smoke, "figures": [asdict(f) | {"ratio": f.ratio} for f in figures]},
+            option=orjson.OPT_INDENT_2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
