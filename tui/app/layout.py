@@ -72,7 +72,7 @@ def wrap_span(text: str, span: Span, width: int) -> list[Span]:
     result: list[Span] = []
     pos, end = span.start, span.end
     chunk = display(text[pos:end])
-    if cell_len(chunk) == len(chunk):  # every character one cell wide
+    if all(get_character_cell_size(c) == 1 for c in set(chunk)):  # every character one cell wide
         while end - pos > width:
             limit = pos + width
             cut = max(text.rfind(" ", pos, limit), text.rfind("\n", pos, limit))
