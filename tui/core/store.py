@@ -389,6 +389,7 @@ class Store:
         except OSError as error:
             raise StoreError(f"{path}: cannot create the DB here ({error.strerror}).") from None
         with self._locked():
+            self._remove_stale_temp_files()
             if path.exists():
                 self._reload_if_changed()
             else:
@@ -396,6 +397,13 @@ class Store:
                 self._signature = self._file_signature()
 
     # --- files and locking ---------------------------------------------------------
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a writer killed mid-snapshot (we hold the lock: nobody is writing)."""
+        for name in (self.path.name, journal_path(self.path).name, backup_path(self.path).name):
+            for stale in self.path.parent.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     @property
     def lock_path(self) -> Path:

@@ -1,0 +1,143 @@
+"""Nothing is lost: kill -9 in the middle of saves and exports, two writers at once, damaged DBs.
+
+The kill test runs 50 times here; ``NEWSREADER_CRASH_RUNS=1000 pytest tests/test_reliability.py``
+is the long run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.crash_child import VERSIONS
+from tests.test_cli import run
+from tui.core.store import Store
+
+RUNS = int(os.environ.get("NEWSREADER_CRASH_RUNS", "50"))
+
+
+def child(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.crash_child", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_kill_9_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
+    db = tmp_path / "annotations" / "newsreader.json"
+    rng = random.Random(20250210)
+    acknowledged: set[bytes] = set()
+    snapshots = 0
+    for _ in range(RUNS):
+        process = child("save", str(db))
+        time.sleep(rng.uniform(0.2, 0.6))
+        process.send_signal(signal.SIGKILL)
+        output, _ = process.communicate()
+        acknowledged.update(output.split())
+        with Store(db, readonly=True) as store:  # opens, and is valid
+            present = {a.id.encode() for a in store.annotations()}
+        missing = acknowledged - present
+        assert not missing, f"{len(missing)} acknowledged saves lost"
+        snapshots += db.with_name(db.name + ".bak").exists()
+    assert len(acknowledged) > RUNS  # the kills landed while saves were going on
+    assert snapshots  # and some landed around snapshot rewrites too
+    with Store(db) as store:  # a writer can carry on after the last kill
+        with store.change("after") as change:
+            change.delete(next(iter(acknowledged)).decode())
+        assert len(store.annotations()) >= len(acknowledged) - 1
+
+
+def test_kill_9_during_export_leaves_old_or_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "export.md"
+    rng = random.Random(7)
+    for _ in range(max(RUNS // 2, 10)):
+        process = child("export", str(path))
+        time.sleep(rng.uniform(0.15, 0.4))
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        if path.exists():
+            assert path.read_bytes() in VERSIONS
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "annotations" / "newsreader.json"
+    Store(db).close()
+    first, second = child("save", str(db)), child("save", str(db))
+    time.sleep(2.0)
+    acknowledged: set[bytes] = set()
+    for process in (first, second):
+        process.send_signal(signal.SIGKILL)
+        output, _ = process.communicate()
+        acknowledged.update(output.split())
+    with Store(db, readonly=True) as store:
+        present = {a.id.encode() for a in store.annotations()}
+    assert acknowledged <= present
+    assert len(acknowledged) > 20
+
+
+BAD_DBS = {
+    "truncated": lambda good: good[: len(good) // 2],
+    "empty": lambda good: b"",
+    "not JSON": lambda good: b"\x89PNG\r\n\x1a\n binary junk",
+    "newer schema": lambda good: good.replace(b'"version":1', b'"version":7'),
+    "foreign JSON": lambda good: b'{"_default": {"1": {"title": "some other app"}}}',
+}
+MESSAGES = {
+    "truncated": "not valid JSON",
+    "empty": "the file is empty",
+    "not JSON": "not valid JSON",
+    "newer schema": "made by a newer newsreader",
+    "foreign JSON": "not a newsreader DB",
+}
+COMMANDS = [
+    [],
+    ["list"],
+    ["annotate", "000", "--quote", "qualified law enforcement personnel"],
+    ["export"],
+    ["export", "--format", "json"],
+    ["import", "IMPORT"],
+    ["align", "000", "002"],
+    ["search", "irs"],
+]
+
+
+@pytest.fixture(scope="module")
+def good_db(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    folder = tmp_path_factory.mktemp("good")
+    db = folder / "db.json"
+    with Store(db) as store:
+        store.compact()
+    return db.read_bytes()
+
+
+@pytest.mark.parametrize("damage", list(BAD_DBS))
+def test_damaged_db_every_command_exit_2_untouched(tmp_path: Path, good_db: bytes, damage: str) -> None:
+    db = tmp_path / "annotations" / "newsreader.json"
+    db.parent.mkdir()
+    content = BAD_DBS[damage](good_db)
+    db.write_bytes(content)
+    importable = tmp_path / "import.json"
+    importable.write_text(
+        '{"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "IRS"}}}'
+    )
+    for command in COMMANDS:
+        args = [str(importable) if a == "IMPORT" else a for a in command]
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 2, (command, result.stderr)
+        assert str(db.name) in result.stderr and MESSAGES[damage] in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert db.read_bytes() == content, command  # never overwritten
+    assert sorted(p.name for p in db.parent.iterdir() if not p.name.endswith((".lock", ".sessions"))) == [
+        "newsreader.json"
+    ]

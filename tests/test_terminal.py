@@ -1,0 +1,106 @@
+"""End to end in a real terminal: tmux runs newsreader at 160×48; real keys; the screen is read back.
+
+Find a passage, highlight, tag and note it, quit, start again, see it in the notes pane,
+and export Markdown that holds the passage. ``.ci/run`` installs tmux when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+QUOTE = "qualified law enforcement personnel"
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux session on a private server socket."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.socket = f"newsreader-test-{uuid.uuid4().hex[:8]}"
+        self.cwd, self.env = cwd, env
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env, check=False
+        )
+        return result.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-x", "160", "-y", "48", "-s", "main", "-c", str(self.cwd), command)
+
+    def keys(self, *keys: str, literal: bool = False, pause: float = 0.4) -> None:
+        self.tmux("send-keys", "-t", "main", *(["-l"] if literal else []), *keys)
+        time.sleep(pause)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
+    newsreader = Path(sys.executable).parent / "newsreader"
+    command = f"{newsreader} {ROOT / 'seeds'}" if newsreader.exists() else f"{sys.executable} -m tui {ROOT / 'seeds'}"
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT), "NEWSREADER_DB": str(tmp_path / "db.json")}
+    env.pop("TMUX", None)
+    terminal = Terminal(tmp_path, env)
+    try:
+        terminal.start(command + "; sleep 30")
+        terminal.wait_for("Articles")
+        terminal.wait_for("Reuters · Ted Hesson · 2025-02-10")
+        terminal.keys("Enter")
+        terminal.keys("/")
+        terminal.keys(QUOTE, literal=True)
+        terminal.keys("Enter")
+        terminal.keys("h")
+        terminal.keys("t")
+        terminal.wait_for("Tags")
+        terminal.keys("dhs-quote", literal=True)
+        terminal.keys("Enter")
+        terminal.keys("a")
+        terminal.wait_for("ctrl+s saves")
+        terminal.keys("Same words in all three outlets.", literal=True)
+        terminal.keys("C-s")
+        screen = terminal.wait_for("#dhs-quote")
+        assert "1 annotation" in screen
+        terminal.keys("q", pause=1.5)
+        terminal.close()
+
+        terminal = Terminal(tmp_path, env)
+        terminal.start(command + "; sleep 30")
+        screen = terminal.wait_for("#dhs-quote")
+        assert "qualified law enforcement" in screen
+        assert "Same words in all three outlets." in screen
+        assert "This article · 1 annotation" in screen
+        terminal.keys("q", pause=1.0)
+    finally:
+        terminal.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "export", str(ROOT / "seeds")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"> {QUOTE}" in result.stdout and "#dhs-quote" in result.stdout
