@@ -5,13 +5,14 @@ ways, on text normalized for the small differences between house styles (case,
 quotes, accents, ``D.H.S.`` → ``DHS``, ``2,100`` → ``2100``, ``work force`` →
 ``workforce``):
 
-- *wording*: rapidfuzz ``ratio`` and ``partial_ratio`` (``process.cdist``), which
-  find near-verbatim passages, such as a quote every outlet prints;
+- *wording*: rapidfuzz ``ratio`` and ``partial_ratio``, which find near-verbatim
+  passages, such as a quote every outlet prints;
 - *content*: the overlap of content words weighted by how rare each word is across
   the articles (IDF), which finds paraphrases that share the telling words (names,
   figures, the rare verbs) but not the phrasing.
 
-A pair is linked when either is high, or when both sentences report a comparable
+Content is scored for every pair at once (one matrix product); wording only for the
+pairs that share enough content. A pair is linked when either is high, or when both sentences report a comparable
 figure (counts within 25 %) with some shared content: outlets disagreeing on a
 number is what a fact-checker most needs to see. Linked sentences are merged into
 passages (adjacent sentences of one article join) and grouped across articles,
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from tui.core.article import Article
 from tui.core.passages import Span, sentences
@@ -229,21 +230,19 @@ def _links(left: list[Unit], right: list[Unit], idf: dict[str, float]) -> list[L
     if not left or not right:
         return []
     containment, jaccard = _overlap([u.tokens for u in left], [u.tokens for u in right], idf)
-    ratio = process.cdist([u.normalized for u in left], [u.normalized for u in right], scorer=fuzz.ratio, workers=-1)
-    lengths_a = np.array([len(u.normalized) for u in left])[:, None]
-    lengths_b = np.array([len(u.normalized) for u in right])[None, :]
-    long_enough = np.minimum(lengths_a, lengths_b) >= VERBATIM_MIN_CHARS
-    # Pairs worth a closer look: wording close, or enough shared content for any of the rules.
-    closer = (ratio >= VERBATIM) | ((containment >= FIGURE_CONTAINMENT) & (jaccard >= FIGURE_JACCARD))
+    # Only pairs sharing enough content are worth comparing word by word: near-verbatim
+    # sentences share their content words too, so nothing is missed by skipping the rest.
+    closer = (containment >= FIGURE_CONTAINMENT) & (jaccard >= FIGURE_JACCARD)
     links = []
     for i, j in zip(*np.nonzero(closer), strict=True):
         a, b = left[i], right[j]
         c, jac = float(containment[i, j]), float(jaccard[i, j])
-        verbatim = float(ratio[i, j])
-        if long_enough[i, j] and c >= FIGURE_CONTAINMENT:
+        long_enough = min(len(a.normalized), len(b.normalized)) >= VERBATIM_MIN_CHARS
+        verbatim = fuzz.ratio(a.normalized, b.normalized)
+        if long_enough and verbatim < VERBATIM:
             verbatim = max(verbatim, fuzz.partial_ratio(a.normalized, b.normalized))
         content = (c + jac) / 2
-        if (verbatim >= VERBATIM and long_enough[i, j]) or (c >= CONTENT_CONTAINMENT and jac >= CONTENT_JACCARD):
+        if (verbatim >= VERBATIM and long_enough) or (c >= CONTENT_CONTAINMENT and jac >= CONTENT_JACCARD):
             links.append(Link(a, b, max(verbatim / 100, content), verbatim))
         elif any(_comparable(x, y) for x in a.figures for y in b.figures):
             links.append(Link(a, b, content, verbatim))
