@@ -62,7 +62,7 @@ def newsreader(db: Path, paths: list[Path]) -> None:
             print(f"{time.perf_counter() - STARTED:.4f}")
             self.exit()
 
-    workspace = Workspace.open(paths, db=db)
+    workspace = Workspace.open(paths, db=db, defer=True)  # as `newsreader` opens it
     try:
         Measured(workspace).run(headless=True, size=SIZE)
     finally:

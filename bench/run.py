@@ -73,8 +73,14 @@ def bench_paint(work: Path, articles: int, repeat: int) -> list[Figure]:
     corpus = work / "corpus"
     if not corpus.exists():
         write_corpus(corpus, articles)
+    from tui.core.corpus import Corpus
+
     db = work / "corpus-db" / "newsreader.json"
-    cold = paint("newsreader", str(db), str(corpus))  # reads and parses every file, fills the cache
+    cold = paint("newsreader", str(db), str(corpus))  # no cache yet: the list fills while files are read
+    reading = median_time(lambda: Corpus.load([corpus]), 1)  # what the app then does in the background
+    from tui.core.workspace import Workspace
+
+    Workspace.open([corpus], db=db).close()  # fills the cache, as a finished first session has
     warm = statistics.median(paint("newsreader", str(db), str(corpus)) for _ in range(repeat))
     return [
         Figure(
@@ -90,7 +96,10 @@ def bench_paint(work: Path, articles: int, repeat: int) -> list[Figure]:
             warm,
             "≤ 1.0 s",
             warm <= 1.0,
-            detail=f"warm cache; the first run ever (no cache) took {cold:.2f} s",
+            detail=(
+                f"listed from the workspace cache; the first start ever paints in {cold:.2f} s and the list"
+                f" fills in the background while every file is read ({reading:.1f} s)"
+            ),
         ),
     ]
 

@@ -70,3 +70,49 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     corpus = load(folder, tmp_path / "cache")
     assert len(corpus) == 3 and all(a.fresh for a in corpus)
     assert load(folder, tmp_path / "cache").articles[0].fresh is False  # and rebuilt
+
+
+async def test_app_lists_uncached_articles_while_reading_them(tmp_path: Path, in_root: Path) -> None:
+    from tests.conftest import SEEDS
+    from tui.app.app import NewsreaderApp
+    from tui.app.widgets.article_list import ArticleList
+    from tui.core.anchoring import AnchorState, Selector
+    from tui.core.annotation import Annotation
+    from tui.core.workspace import Workspace
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder / "seeds")
+    for n in range(450):
+        (folder / f"article-{n:03d}.txt").write_text(f"Article number {n} says something about topic {n % 7}.")
+    db = tmp_path / "annotations" / "newsreader.json"
+    # An annotation made earlier (by the CLI, say) on an article the cache has not seen.
+    reuters = next(a for a in Corpus.load([folder]) if a.meta.outlet == "Reuters")
+    start = reuters.text.index("whole-of-government")
+    from tui.core.store import Store
+
+    with Store(db) as store, store.change("earlier") as change:
+        change.put(Annotation.new(reuters.id, reuters.location, Selector.of(reuters.text, start, start + 28)))
+    workspace = Workspace.open([folder], db=db, defer=True)
+    assert workspace.corpus.articles == [] and len(workspace.corpus.pending) == 453
+    app = NewsreaderApp(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not workspace.corpus.pending:
+                break
+        await pilot.pause()
+        listing = app.query_one(ArticleList)
+        assert listing.count == 453 and listing.border_title == "Articles"
+        assert [a.path.name for a in workspace.corpus.articles[:3]] == [
+            "article-000.txt",
+            "article-001.txt",
+            "article-002.txt",
+        ]  # in the order the files were found, not the order they were read
+        (annotation,) = workspace.annotations()
+        assert annotation.state is AnchorState.ANCHORED and annotation.article_id == reuters.id
+    workspace.close()
+    # The cache now knows every file: the next start reads none.
+    again = Workspace.open([folder], db=db, defer=True)
+    assert len(again.corpus.articles) == 453 and not again.corpus.pending
+    again.close()

@@ -419,7 +419,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(args.paths, db=db_path(args.db))
+    workspace = Workspace.open(args.paths, db=db_path(args.db), defer=True)
     try:
         from tui.app.app import NewsreaderApp
 

@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -29,6 +30,7 @@ from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, normalize_tag, now
 from tui.core.article import Article, printable, shorten
 from tui.core.atomic import write_atomic
+from tui.core.corpus import Corpus
 from tui.core.errors import NewsreaderError
 from tui.core.passages import Span
 from tui.core.store import Change
@@ -63,6 +65,7 @@ class NewsreaderApp(App[None]):
         super().__init__()
         self.workspace = workspace
         self.current: Article | None = None
+        self._reported = 0  # corpus notices already shown
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}
@@ -97,6 +100,9 @@ class NewsreaderApp(App[None]):
         self._refresh_list()
         self._main(ArticleList).focus()
         self._report_notices()
+        if self.workspace.corpus.pending:
+            self._main("#articles").border_title = f"Articles · reading {len(self.workspace.corpus.pending):,} files…"
+            self._read_pending()
         if self.workspace.store.join():
             self.notify(
                 "Another newsreader has this DB open. Both can work: each change is merged into the file, "
@@ -108,8 +114,11 @@ class NewsreaderApp(App[None]):
         self.set_interval(SYNC_SECONDS, self._sync)
 
     def _report_notices(self) -> None:
-        skipped = [n for n in self.workspace.corpus.notices if n.skipped]
-        warned = [n for n in self.workspace.corpus.notices if not n.skipped]
+        """Say what loading skipped or warned about, and what could not be anchored (once each)."""
+        notices = self.workspace.corpus.notices[self._reported :]
+        self._reported += len(notices)
+        skipped = [n for n in notices if n.skipped]
+        warned = [n for n in notices if not n.skipped]
         if skipped:
             listed = "\n".join(printable(str(n)) for n in skipped[:5])
             more = f"\n… and {len(skipped) - 5} more (see `newsreader list`)" if len(skipped) > 5 else ""
@@ -118,6 +127,8 @@ class NewsreaderApp(App[None]):
             self.notify(
                 "\n".join(printable(str(n)) for n in warned[:5]), title="Loaded with warnings", severity="information"
             )
+        if self.workspace.corpus.pending:
+            return  # the rest is said when every file has been read
         if not self.workspace.corpus.articles:
             self.notify("No articles found. Start newsreader with a folder: newsreader PATH", severity="warning")
         orphans = sum(a.orphaned for a in self.workspace.annotations())
@@ -129,6 +140,24 @@ class NewsreaderApp(App[None]):
                 severity="warning",
                 timeout=8,
             )
+
+    @work(thread=True, exclusive=True, group="load")
+    def _read_pending(self) -> None:
+        """Read the files the cache did not know, in batches, while the list is already usable."""
+        pending = list(self.workspace.corpus.pending)
+        done = 0
+        for batch in Corpus.read_pending(pending):
+            done += len(batch)
+            self.call_from_thread(self._took, batch, done, len(pending))
+
+    def _took(self, batch: list, done: int, total: int) -> None:
+        self.workspace.take(batch, last=done >= total)
+        self._refresh_list()
+        listing = self._main("#articles")
+        listing.border_title = "Articles" if done >= total else f"Articles · read {done:,} of {total:,}…"
+        if done >= total:
+            self._refresh_annotations()
+            self._report_notices()
 
     def _sync(self) -> None:
         """Pick up changes another process (CLI, second window) wrote to the DB."""

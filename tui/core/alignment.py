@@ -239,7 +239,7 @@ def _links(left: list[Unit], right: list[Unit], idf: dict[str, float]) -> list[L
         c, jac = float(containment[i, j]), float(jaccard[i, j])
         long_enough = min(len(a.normalized), len(b.normalized)) >= VERBATIM_MIN_CHARS
         verbatim = fuzz.ratio(a.normalized, b.normalized)
-        if long_enough and verbatim < VERBATIM:
+        if long_enough:
             verbatim = max(verbatim, fuzz.partial_ratio(a.normalized, b.normalized))
         content = (c + jac) / 2
         if (verbatim >= VERBATIM and long_enough) or (c >= CONTENT_CONTAINMENT and jac >= CONTENT_JACCARD):

@@ -161,6 +161,13 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     return files, notices
 
 
+def _read_found(found: Found, stat: os.stat_result) -> tuple[Article | None, Notice | None]:
+    article, notice = read_article(found.path, stat)
+    if article is not None:
+        article.location = found.real
+    return article, notice
+
+
 def read_text(path: Path) -> str:
     """An article's cleaned text, read again (for an article listed from the cache)."""
     article, _ = read_article(path)
@@ -199,41 +206,70 @@ class Corpus:
 
     articles: list[Article] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    pending: list[tuple[Found, os.stat_result]] = field(default_factory=list)  # files still to read
     _index: dict[str, Article] = field(default_factory=dict, repr=False)
     _locations: dict[str, Article] = field(default_factory=dict, repr=False)
+    _order: dict[str, int] = field(default_factory=dict, repr=False)  # discovery order, by resolved path
+    _seen: dict[str, Path] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, paths: Iterable[Path], *, exclude: Iterable[Path] = (), cache: ArticleCache | None = None) -> Corpus:
-        """Find and load articles; with a cache, unchanged files are listed without being read."""
+    def load(
+        cls,
+        paths: Iterable[Path],
+        *,
+        exclude: Iterable[Path] = (),
+        cache: ArticleCache | None = None,
+        defer: bool = False,
+    ) -> Corpus:
+        """Find and load articles; with a cache, unchanged files are listed without being read.
+
+        With ``defer``, files the cache does not know are left in ``pending`` for
+        ``read_pending`` (the app reads them in a worker while the list is on screen).
+        """
         files, notices = discover(paths, exclude=exclude)
         corpus = cls(notices=notices)
-        seen: dict[str, Path] = {}
-        for path, real in files:
-            article = notice = None
+        corpus._order = {found.real: n for n, found in enumerate(files)}
+        for found in files:
             try:
-                stat = path.stat()
+                stat = found.path.stat()
             except OSError as error:
-                corpus.notices.append(Notice(path, f"skipped: cannot read ({error.strerror or error})", True))
+                corpus.notices.append(Notice(found.path, f"skipped: cannot read ({error.strerror or error})", True))
                 continue
-            if cache is not None:
-                article = cache.lookup(path, real, stat, read_text)
-                notice = _notice_for(article) if article is not None else None
-            if article is None:
-                article, notice = read_article(path, stat)
-                if article is not None:
-                    article.location = real
-                    if cache is not None:
-                        cache.remember(article)
-            if notice:
-                corpus.notices.append(notice)
-            if article is None:
-                continue
-            if article.id in seen:
-                corpus.notices.append(Notice(path, f"same text as {seen[article.id]}; listed once", True))
-                continue
-            seen.setdefault(article.id, path)
-            corpus.articles.append(article)
+            article = cache.lookup(found.path, found.real, stat, read_text) if cache is not None else None
+            if article is not None:
+                corpus.add(article, _notice_for(article))
+            elif defer:
+                corpus.pending.append((found, stat))
+            else:
+                corpus.add(*_read_found(found, stat), cache=cache)
         return corpus
+
+    @staticmethod
+    def read_pending(pending: list[tuple[Found, os.stat_result]], batch: int = 200) -> Iterator[list[tuple]]:
+        """Read deferred files in batches (no shared state: safe in a worker thread)."""
+        for start in range(0, len(pending), batch):
+            yield [_read_found(found, stat) for found, stat in pending[start : start + batch]]
+
+    def add(self, article: Article | None, notice: Notice | None, *, cache: ArticleCache | None = None) -> bool:
+        """Take one loaded file; False if it was skipped or a duplicate."""
+        if notice:
+            self.notices.append(notice)
+        if article is None:
+            return False
+        if cache is not None and article.fresh:
+            cache.remember(article)
+        if article.id in self._seen:
+            self.notices.append(Notice(article.path, f"same text as {self._seen[article.id]}; listed once", True))
+            return False
+        self._seen[article.id] = article.path
+        self.articles.append(article)
+        return True
+
+    def settle(self) -> None:
+        """Put articles read late back in the order their files were found."""
+        last = len(self._order)
+        self.articles.sort(key=lambda a: self._order.get(a.location, last))
+        self._index, self._locations = {}, {}
 
     def __iter__(self) -> Iterator[Article]:
         return iter(self.articles)

@@ -12,7 +12,7 @@ from tui.core.anchoring import anchor
 from tui.core.annotation import Annotation
 from tui.core.article import Article
 from tui.core.cache import ArticleCache
-from tui.core.corpus import Corpus
+from tui.core.corpus import Corpus, Notice
 from tui.core.errors import UsageError
 from tui.core.passages import Span
 from tui.core.search import FoldedTexts, Hit, SearchIndex, excerpt_around, fold_same_length
@@ -84,32 +84,59 @@ class Workspace:
     store: Store
     corpus: Corpus
     folders: list[Path]
+    cache: ArticleCache | None = None
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
     _search: SearchIndex | None = field(default=None, repr=False)
 
     @classmethod
     def open(
-        cls, paths: list[Path], *, db: Path, readonly: bool = False, remember: bool = True, also: Sequence[Path] = ()
+        cls,
+        paths: list[Path],
+        *,
+        db: Path,
+        readonly: bool = False,
+        remember: bool = True,
+        also: Sequence[Path] = (),
+        defer: bool = False,
     ) -> Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
         With ``remember``, paths given are saved as the workspace's folders so the
         next plain ``newsreader`` opens them again. ``also`` adds files for this
-        session only (a CLI command naming an article by its path).
+        session only (a CLI command naming an article by its path). With ``defer``,
+        files the cache does not know yet are left for ``read_pending`` (the app).
         """
         store = Store(db, readonly=readonly)
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
             cache = ArticleCache.open(cache_folder(db), writable=not readonly)
-            corpus = Corpus.load([*folders, *also], exclude=[db.parent], cache=cache)
+            corpus = Corpus.load([*folders, *also], exclude=[db.parent], cache=cache, defer=defer)
             cache.save()
             corpus.apply_overrides(store.overrides())
-            workspace = cls(store, corpus, folders)
+            workspace = cls(store, corpus, folders, cache)
             workspace.reanchor()
         except BaseException:
             store.close()
             raise
         return workspace
+
+    def take(self, loaded: list[tuple[Article | None, Notice | None]], *, last: bool) -> int:
+        """Add articles read late (see ``Corpus.read_pending``); on the last batch, save the
+        cache and anchor their annotations. Returns how many articles were added."""
+        overrides = self.store.overrides()
+        added = 0
+        for article, notice in loaded:
+            if article is not None and article.id in overrides:
+                article = article.with_overrides(overrides[article.id])
+            added += self.corpus.add(article, notice, cache=self.cache)
+        self.corpus.settle()
+        if last:
+            self.corpus.pending = []
+            if self.cache is not None:
+                self.cache.save()
+            self.reanchor()
+            self._search = None  # rebuilt with the new articles on the next search
+        return added
 
     def reanchor(self, ids: Collection[str] | None = None) -> int:
         """Place every stored annotation of a loaded article in its current text.
