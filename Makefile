@@ -35,6 +35,6 @@ clean:
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py
 
-## bench: the benchmark suite (about 5 minutes on 2 cores); prints the table, writes bench/results/latest.json
+## bench: the benchmark suite (about 80 s on 2 cores); prints the table, writes bench/results/latest.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

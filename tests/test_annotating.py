@@ -354,3 +354,34 @@ async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path
         await pilot.press("enter")
         await pilot.pause()
         assert any("No tags yet" in n.message for n in app._notifications)
+
+
+async def test_x_with_a_selection_deletes_the_annotation_under_the_cursor(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await find(pilot, QUOTE)
+        await pilot.press("h")
+        await pilot.press("shift+right", "shift+right")  # a selection inside the highlight
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.workspace.store.annotations() == []
+
+
+async def test_metadata_keeps_an_inferred_date_it_cannot_parse(db: Path, tmp_path: Path, in_root: Path) -> None:
+    from tui.app.screens.metadata import MetadataScreen
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ndate: Tuesday last week\n---\nSome article text here.\n")
+    app = make_app(db, [folder])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, MetadataScreen)
+        app.screen.query_one("#field-title", Input).value = "A better title"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, MetadataScreen)
+        assert app.current.meta.title == "A better title" and app.current.meta.date == "Tuesday last week"

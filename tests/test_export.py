@@ -392,3 +392,15 @@ def test_export_strict_fails_on_changed_text(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "text changed since annotated" in result.stderr
     assert "2,300 trained law enforcement officers" in result.stdout
+
+
+def test_export_never_over_the_journal(tmp_path: Path) -> None:
+    db = tmp_path / "annotations" / "newsreader.json"
+    assert run("annotate", "000", "--quote", "whole-of-government approach", cwd=tmp_path).returncode == 0
+    journal = db.with_name(db.name + ".journal")
+    before = journal.read_bytes()
+    for target in (journal, db.with_name(db.name + ".bak")):
+        result = run("export", "-o", str(target), cwd=tmp_path)
+        assert result.returncode == 2 and "annotation DB's files" in result.stderr
+    assert journal.read_bytes() == before
+    assert run("export", "-o", "~nosuchuser/x.md", cwd=tmp_path).returncode == 2

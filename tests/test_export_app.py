@@ -73,7 +73,7 @@ async def test_export_dialog_writes_markdown_and_json(db: Path, in_root: Path) -
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert json.loads(db.read_text())["_meta"]["schema"]["app"] == "newsreader"
-        assert any("is the annotation DB" in n.message for n in app._notifications)
+        assert any("annotation DB's files" in n.message for n in app._notifications)
 
 
 async def test_tag_overview_screen_and_markdown(db: Path, in_root: Path) -> None:

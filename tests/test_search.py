@@ -99,3 +99,29 @@ async def test_search_screen_streams_and_opens(db: Path, in_root: Path) -> None:
         assert app.current.meta.outlet == "The Washington Post"
         span = app.reader.selection
         assert app.reader.article.text[span.start : span.end] == "Guantánamo"
+
+
+def test_query_folded_like_the_text() -> None:
+    texts = {"a": "Die Straße, the ﬁnal ½ and İstanbul."}
+    assert search(texts, "straße") == [("a", "Straße")]
+    assert search(texts, "ﬁnal") == [("a", "ﬁnal")]
+    from tui.core.search import find_all
+
+    assert [texts["a"][s.start : s.end] for s in find_all(texts["a"], "STRASSE")] == []  # ß is not "ss" here
+    assert [texts["a"][s.start : s.end] for s in find_all(texts["a"], "Straße")] == ["Straße"]
+
+
+def test_annotation_terms_match_across_quote_note_and_tags(workspace: Workspace) -> None:
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+
+    reuters = workspace.corpus.articles[0]
+    start = reuters.text.index("whole-of-government")
+    with workspace.store.change("seed") as change:
+        change.put(
+            Annotation.new(
+                reuters.id, reuters.location, Selector.of(reuters.text, start, start + 28), tags=("figures",)
+            )
+        )
+    found = [f for f in workspace.search("government figures") if f.annotation is not None]
+    assert len(found) == 1

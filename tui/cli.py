@@ -2,7 +2,7 @@
 
 Data goes to stdout, messages to stderr. Exit codes: 0 ok, 1 the work failed,
 2 bad usage or bad input. No traceback reaches a user: an unexpected error is
-written to a log file beside the DB and named in a one-line message.
+written to a log file in $TMPDIR and named in a one-line message.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tui import __version__
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
 from tui.core.article import printable, shorten
-from tui.core.atomic import write_atomic
+from tui.core.atomic import write_export
 from tui.core.errors import NewsreaderError, UsageError, WorkFailed
 from tui.core.search import find_quote, terms
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
@@ -142,10 +142,12 @@ def _notices(workspace: Workspace) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
     _notices(workspace)
-    annotations = workspace.annotations()
+    by_article: dict[str, list] = {}
+    for annotation in workspace.annotations():
+        by_article.setdefault(annotation.article_id, []).append(annotation)
     rows = []
     for article in workspace.corpus:
-        mine = [a for a in annotations if a.article_id == article.id]
+        mine = by_article.get(article.id, [])
         rows.append(
             {
                 "id": article.id,
@@ -250,15 +252,7 @@ def _output(path: str | None, data: bytes, db: Path) -> None:
     if path is None:
         sys.stdout.buffer.write(data)
         return
-    target = Path(path)
-    if target.exists() and target.resolve() == db.resolve():
-        raise UsageError(f"{path}: that is the annotation DB; choose another file for the export")
-    if target.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name")
-    try:
-        write_atomic(target, data)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+    write_export(Path(path), data, db=db)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -392,8 +386,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                 "path": display_path(article.path) if article else "",
                 "title": article.meta.title if article else "",
                 "outlet": article.meta.outlet if article else "",
-                "start": hit.hit.span.start,
-                "end": hit.hit.span.end,
+                # An annotation hit points at the annotation's passage; a text hit at the match.
+                "start": hit.annotation.start if hit.annotation else hit.hit.span.start,
+                "end": hit.annotation.end if hit.annotation else hit.hit.span.end,
                 "match": context[span.start : span.end],
                 "context": context,
             }

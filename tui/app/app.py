@@ -27,9 +27,9 @@ from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, Annotation, normalize_tag, now
+from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now
 from tui.core.article import Article, printable, shorten
-from tui.core.atomic import write_atomic
+from tui.core.atomic import write_export
 from tui.core.corpus import Corpus
 from tui.core.errors import NewsreaderError
 from tui.core.passages import Span
@@ -41,7 +41,6 @@ if TYPE_CHECKING:  # imported when first used: the compare view, exports and sea
     from tui.app.screens.export import ExportRequest
 
 SYNC_SECONDS = 2.0
-HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
 
 
 class NewsreaderApp(App[None]):
@@ -390,6 +389,9 @@ class NewsreaderApp(App[None]):
                 f"Orphaned: “{shorten(annotation.selector.exact, 100)}” is not in the current text.", severity="warning"
             )
             return
+        if self.workspace.article_of(annotation) is None:
+            self.notify(f"Its article is not open in this session: {annotation.path}", severity="warning")
+            return
         if self.current is None or self.current.id != annotation.article_id:
             self.open_article(annotation.article_id, focus=False)
         self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False)
@@ -456,7 +458,7 @@ class NewsreaderApp(App[None]):
     def _walk_history(self, *, undo: bool) -> None:
         try:
             step = self.workspace.store.undo() if undo else self.workspace.store.redo()
-        except NewsreaderError as error:
+        except (NewsreaderError, OSError) as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
         if step is None:
@@ -469,7 +471,10 @@ class NewsreaderApp(App[None]):
     def open_article(self, article_id: str, *, focus: bool = True) -> None:
         """Open an article from anywhere (palette, notes): highlight it in the list and read it."""
         listing = self._main(ArticleList)
-        listing.highlighted = listing.index_of(article_id)
+        index = listing.index_of(article_id)
+        if index is None:
+            return
+        listing.highlighted = index
         self.on_article_list_opened(ArticleList.Opened(article_id))
         if focus:
             self.reader.focus()
@@ -529,15 +534,11 @@ class NewsreaderApp(App[None]):
             )
 
     def _write_file(self, path: Path, data: bytes) -> bool:
-        """Write an export atomically; never over the DB itself."""
-        if path.exists() and path.resolve() == self.workspace.store.path.resolve():
-            self.notify(f"{path} is the annotation DB; choose another file.", title="Not exported", severity="error")
-            return False
+        """Write an export atomically (never over the DB's files); False, and a message, if not."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, data)
-        except OSError as error:
-            self.notify(f"{path}: {error.strerror or error}", title="Not exported", severity="error", timeout=15)
+            write_export(path, data, db=self.workspace.store.path)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not exported", severity="error", timeout=15)
             return False
         return True
 

@@ -10,6 +10,7 @@ from tui.core.anchoring import AnchorState, Selector
 from tui.core.passages import Span
 
 COLORS = ("yellow", "red", "green", "blue", "purple")  # keys 1-5
+HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
 DEFAULT_COLOR_NAMES = {
     "yellow": "highlight",
     "red": "disputed",
@@ -34,7 +35,7 @@ def resolve_color(value: str, names: dict[str, str] | None = None) -> str | None
 
 def normalize_tag(tag: str) -> str:
     """Tags are trimmed, with inner whitespace collapsed; case is kept as typed."""
-    return " ".join(tag.split()).strip(",#")
+    return " ".join(tag.strip().strip(",#").split())
 
 
 def parse_tags(value: str) -> tuple[str, ...]:

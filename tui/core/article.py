@@ -54,7 +54,7 @@ def clean_text(raw: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_UNPRINTABLE = _CONTROLS  # what cleaning removes is what a message must not print raw
 
 
 def printable(text: str) -> str:
@@ -138,7 +138,7 @@ _DATELINE = re.compile(
 _OUTLET_NAME = r"(?:[Tt]he\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4}"
 _SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)\s+by\s+(?P<outlet>{_OUTLET_NAME})")
 _NOT_OUTLETS = {"the", "officials", "congress", "the department", "the white house"}
-_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%Y/%m/%d")
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
 _LEDE_WINDOW = 8_000
 _ATTRIBUTION_WINDOW = 20_000  # "viewed by The Times" comes early, if at all
 _TITLE_MAX = 100
@@ -230,7 +230,7 @@ class Parsed:
 
 
 def parse(raw: str) -> Parsed:
-    """Clean ``raw`` file text and infer its metadata (see DESIGN.md for the order)."""
+    """Clean ``raw`` file text and infer its metadata (the order is in the README's Articles section)."""
     warnings: list[str] = []
     text = clean_text(raw)
     found, text, warning = _front_matter(text)

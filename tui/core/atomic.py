@@ -42,3 +42,21 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_export(path: Path, data: bytes, *, db: Path) -> None:
+    """Write an export file atomically, refusing the DB's own files; ``UsageError`` says why not."""
+    from tui.core.errors import UsageError
+
+    try:
+        target = path.expanduser()
+        own = {db.resolve(), *(db.with_name(db.name + suffix).resolve() for suffix in (".journal", ".bak", ".lock"))}
+        if target.resolve() in own:
+            raise UsageError(f"{path}: that is one of the annotation DB's files; choose another file for the export")
+        if target.is_dir():
+            raise UsageError(f"{path}: is a folder; give a file name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    except (OSError, RuntimeError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"{path}: cannot write ({reason})") from None

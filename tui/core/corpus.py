@@ -262,13 +262,14 @@ class Corpus:
             self.notices.append(Notice(article.path, f"same text as {self._seen[article.id]}; listed once", True))
             return False
         self._seen[article.id] = article.path
-        self.articles.append(article)
+        self.articles.append(article)  # atomic: a search thread iterating sees it or not, never half
         return True
 
     def settle(self) -> None:
         """Put articles read late back in the order their files were found."""
         last = len(self._order)
-        self.articles.sort(key=lambda a: self._order.get(a.location, last))
+        # A new list, not an in-place sort: a search thread may be reading the old one.
+        self.articles = sorted(self.articles, key=lambda a: self._order.get(a.location, last))
         self._index, self._locations = {}, {}
 
     def __iter__(self) -> Iterator[Article]:

@@ -19,12 +19,11 @@ import orjson
 import yaml
 
 from tui.core.anchoring import AnchorState, Selector, anchor
-from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation, now
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, now
 from tui.core.article import Article
 from tui.core.errors import UsageError
 from tui.core.workspace import Workspace, display_path
 
-HIGHLIGHT_CSS = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
 ARTICLE_URN = "urn:newsreader:article:"
 CHANGED_WARNING = "⚠ *The article's text changed here since this was annotated. The passage as annotated:*"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -279,7 +278,7 @@ def w3c_annotation(item: Item) -> dict[str, Any]:
         },
         "stylesheet": {
             "type": "CssStylesheet",
-            "value": f".newsreader-{a.color} {{ background-color: {HIGHLIGHT_CSS[a.color]}; }}",
+            "value": f".newsreader-{a.color} {{ background-color: {HIGHLIGHT_HEX[a.color]}; }}",
         },
         "newsreader": {
             "color": a.color,

@@ -23,12 +23,6 @@ class Span(NamedTuple):
     def __len__(self) -> int:
         return self.end - self.start
 
-    def contains(self, offset: int) -> bool:
-        return self.start <= offset < self.end
-
-    def overlaps(self, other: Span) -> bool:
-        return self.start < other.end and other.start < self.end
-
 
 _LINE = re.compile(r"[^\n]*")
 # A line that starts a block of its own even inside a hard-wrapped paragraph.

@@ -61,7 +61,7 @@ _ACCENTS = _accent_table()
 @lru_cache(maxsize=256)
 def pattern(query: str) -> re.Pattern[str] | None:
     """The regex for ``query``, or None for a blank query."""
-    folded = " ".join(fold(query).split())
+    folded = " ".join(fold_same_length(query).split())  # folded as the text is, so "Straße" finds "Straße"
     if not folded:
         return None
     parts = []
@@ -128,7 +128,7 @@ def terms(query: str) -> list[str]:
     """The query's terms: "quoted phrases" and single words, folded."""
     found = []
     for match in _TERMS.finditer(query):
-        term = " ".join(fold(match.group(1) or match.group(2)).split())
+        term = " ".join(fold_same_length(match.group(1) or match.group(2)).split())
         if term and term not in found:
             found.append(term)
     return found
@@ -217,7 +217,7 @@ def excerpt_around(text: str, paragraph: Span, span: Span, width: int = 160) -> 
 class SearchIndex:
     """Folded copies of a corpus's texts, kept in the workspace cache so a search reads no files."""
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, texts: FoldedTexts) -> None:
         self.texts = texts
@@ -235,10 +235,12 @@ class SearchIndex:
                 stored = {}
         entries, dirty = [], False
         for article in articles:
-            folded = stored.get(article.id)
+            # Keyed by the file's state too: a whitespace-only edit keeps the id but moves offsets.
+            key = f"{article.id}:{article.size}:{article.mtime_ns}"
+            folded = stored.get(key)
             if folded is None:
                 folded = fold_same_length(article.text)
-                stored[article.id] = folded
+                stored[key] = folded
                 dirty = True
             entries.append((article.id, folded))
         if dirty and writable and path is not None:

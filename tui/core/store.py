@@ -45,7 +45,7 @@ from tui.core.errors import UsageError, WorkFailed
 
 APP = "newsreader"
 SCHEMA_VERSION = 1
-HISTORY_LIMIT = 200  # undo survives restarts for at least the last 100 changes
+HISTORY_LIMIT = 200  # changes undo can walk back, across restarts
 LOCK_TIMEOUT = 10.0
 JOURNAL_MIN_FOLD = 2 * 1024 * 1024  # fold the journal into the snapshot past this size…
 JOURNAL_SHARE = 0.25  # …or past this share of the snapshot, whichever is larger
@@ -55,7 +55,6 @@ ARTICLES = "articles"  # the user's metadata edits, by article id
 WORKSPACE = "workspace"
 HISTORY = "history"
 META = "_meta"
-TABLES = (META, ANNOTATIONS, ARTICLES, WORKSPACE, HISTORY)
 
 Signature = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -56,8 +57,10 @@ def display_path(path: Path | str) -> str:
 
 
 def _searchable(annotation: Annotation) -> str:
-    """What a search sees of an annotation: its quote, note and tags, a line each."""
-    return "\n".join([annotation.selector.exact, annotation.note, " ".join(f"#{t}" for t in annotation.tags)])
+    """What a search sees of an annotation: quote, note and tags on one line (one "paragraph"),
+    so a query can match its words across them."""
+    parts = [annotation.selector.exact, annotation.note, " ".join(f"#{t}" for t in annotation.tags)]
+    return " — ".join(" ".join(part.split()) for part in parts if part.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class Workspace:
     cache: ArticleCache | None = None
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
     _search: SearchIndex | None = field(default=None, repr=False)
+    _search_size: int = field(default=-1, repr=False)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(
@@ -135,7 +140,6 @@ class Workspace:
             if self.cache is not None:
                 self.cache.save()
             self.reanchor()
-            self._search = None  # rebuilt with the new articles on the next search
         return added
 
     def reanchor(self, ids: Collection[str] | None = None) -> int:
@@ -188,11 +192,15 @@ class Workspace:
         The first search builds the index (from the workspace cache when it can); later
         searches reuse it.
         """
-        if self._search is None:
-            self._search = SearchIndex.build(
-                self.corpus.articles, cache_folder(self.store.path), writable=not self.store.readonly
-            )
-        for hit in self._search.search(query):
+        articles = self.corpus.articles  # one reference: late-read articles replace the list, never sort it
+        with self._search_lock:  # one build at a time; concurrent searches wait for it and reuse it
+            if self._search is None or self._search_size != len(articles):
+                self._search = SearchIndex.build(
+                    articles, cache_folder(self.store.path), writable=not self.store.readonly
+                )
+                self._search_size = len(articles)
+            index = self._search
+        for hit in index.search(query):
             article = self.corpus.by_id(hit.key)
             if article is not None:
                 yield Found(hit, article, None)

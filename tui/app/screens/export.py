@@ -130,7 +130,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not path:
             self.notify("Give a file name.", severity="warning")
             return
-        self.dismiss(ExportRequest(kind, value, fmt, Path(path).expanduser()))
+        self.dismiss(ExportRequest(kind, value, fmt, Path(path)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -50,10 +50,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close help"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], footer: str = "") -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
         self._sections = sections
-        self._footer = footer
 
     def compose(self) -> ComposeResult:
         parts: list[Content | str] = [Content.styled("newsreader — keys\n", "bold")]
@@ -62,8 +61,6 @@ class HelpScreen(ModalScreen[None]):
             width = max((len(key) for key, _ in rows), default=0)
             for key, description in rows:
                 parts += [Content.styled(f"  {key.ljust(width)}  ", "bold"), Content(description), "\n"]
-        if self._footer:
-            parts += ["\n", Content(self._footer)]
         with VerticalScroll(id="help-body"):
             yield Static(Content.assemble(*parts), id="help-text")
 

@@ -58,7 +58,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
     def action_save(self) -> None:
         values = {name: " ".join(self.query_one(f"#field-{name}", Input).value.split()) for name in METADATA_FIELDS}
         date = values["date"]
-        if date:
+        if date and date != self.article.meta.date:  # what was there (inferred or not) may stay as it is
             try:
                 dt.date.fromisoformat(date)
             except ValueError:

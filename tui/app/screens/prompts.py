@@ -18,9 +18,9 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, choices: list[tuple[Content | str, str]], hint: str = "") -> None:
+    def __init__(self, title: str, choices: list[tuple[Content | str, str]]) -> None:
         super().__init__()
-        self.title_text, self.choices, self.hint = title, choices, hint
+        self.title_text, self.choices = title, choices
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -32,8 +32,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                 ],
                 id="choices",
             )
-            if self.hint:
-                yield Static(Content(self.hint), classes="hint")
+            yield Static(Content("enter chooses · esc cancels"), classes="hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -47,14 +46,14 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
-        self.title_text, self.value, self.placeholder = title, value, placeholder
+        self.title_text, self.value = title, value
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.styled(self.title_text, "bold"))
-            yield Input(self.value, placeholder=self.placeholder)
+            yield Input(self.value)
             yield Static(Content("enter saves · esc cancels"), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -614,8 +614,8 @@ class Reader(ScrollView, can_focus=True):
 
     def action_annotate(self, action: str, color: str | None = None) -> None:
         selection = self.selection
-        under = self.annotation_at(self._cursor) if selection is None else None
-        if selection is not None:
+        under = self.annotation_at(self._cursor) if selection is None or action == "delete" else None
+        if selection is not None and action != "delete":
             same = [a for a in self._highlights if (a.start, a.end) == tuple(selection)]
             under = same[0] if same else None
         self.post_message(self.AnnotationRequested(self, action, selection, under, color))
@@ -698,9 +698,3 @@ class Reader(ScrollView, can_focus=True):
         top = self.scroll_offset.y
         rows = self._layout.lines[top : top + self.scrollable_content_region.height]
         return [self._line_text(top + i) if line.kind == "body" else line.text for i, line in enumerate(rows)]
-
-    def cursor_region(self) -> Region:
-        row = self._layout.row_of(self._cursor)
-        line = self._layout.lines[row] if self._layout.lines else None
-        col = col_of(self._line_text(row), self._cursor - line.start) if line and line.kind == "body" else 0
-        return Region(col, row, 1, 1)
