@@ -58,11 +58,17 @@ class Terminal:
         self.tmux("kill-server")
 
 
-def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
+def setup(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """The command that runs newsreader on the seeds, and its environment with a private DB."""
     newsreader = Path(sys.executable).parent / "newsreader"
     command = f"{newsreader} {ROOT / 'seeds'}" if newsreader.exists() else f"{sys.executable} -m tui {ROOT / 'seeds'}"
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT), "NEWSREADER_DB": str(tmp_path / "db.json")}
     env.pop("TMUX", None)
+    return command, env
+
+
+def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
+    command, env = setup(tmp_path)
     terminal = Terminal(tmp_path, env)
     try:
         terminal.start(command + "; sleep 30")
@@ -104,3 +110,18 @@ def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
         check=True,
     )
     assert f"> {QUOTE}" in result.stdout and "#dhs-quote" in result.stdout
+
+
+def test_keys_sent_in_one_burst(tmp_path: Path) -> None:
+    """One send-keys: find, highlight and tag arrive before the app has handled the first key."""
+    command, env = setup(tmp_path)
+    terminal = Terminal(tmp_path, env)
+    try:
+        terminal.start(command + "; sleep 30")
+        terminal.wait_for("Reuters · Ted Hesson · 2025-02-10")
+        terminal.keys("Enter", "/" + QUOTE, "Enter", "h", "t", "dhs-quote", "Enter")
+        screen = terminal.wait_for("#dhs-quote")
+        assert "This article · 1 annotation" in screen and "qualified law enforcement" in screen
+        terminal.keys("q", pause=1.5)
+    finally:
+        terminal.close()

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
+from tui.app.typeahead import Typeahead, focus_now
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
@@ -65,6 +66,11 @@ class NewsreaderApp(App[None]):
         self.workspace = workspace
         self.current: Article | None = None
         self._reported = 0  # corpus notices already shown
+        self.typeahead = Typeahead(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.typeahead.take(event):
+            await super().on_event(event)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}
@@ -295,7 +301,7 @@ class NewsreaderApp(App[None]):
 
     def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
         self.on_article_list_opened(ArticleList.Opened(message.article_id))
-        self.reader.focus()
+        focus_now(self.reader)
 
     def on_article_list_edit_requested(self, message: ArticleList.EditRequested) -> None:
         self.action_edit_metadata(message.article_id)
@@ -395,7 +401,7 @@ class NewsreaderApp(App[None]):
         if self.current is None or self.current.id != annotation.article_id:
             self.open_article(annotation.article_id, focus=False)
         self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False)
-        self.reader.focus()
+        focus_now(self.reader)
 
     def on_notes_pane_action_requested(self, message: NotesPane.ActionRequested) -> None:
         annotation = self.workspace.store.annotation(message.annotation_id)
@@ -477,7 +483,7 @@ class NewsreaderApp(App[None]):
         listing.highlighted = index
         self.on_article_list_opened(ArticleList.Opened(article_id))
         if focus:
-            self.reader.focus()
+            focus_now(self.reader)
 
     def action_edit_metadata(self, article_id: str | None = None) -> None:
         from tui.app.screens.metadata import MetadataScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
+from tui.app.typeahead import KeepsTypeahead
+from tui.app.widgets.field import Field
 from tui.core.annotation import parse_tags
 
 
@@ -39,7 +42,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagInput(Input):
+class TagInput(Field):
     """Tab accepts the completion (as → does), instead of moving focus."""
 
     BINDINGS = [Binding("tab", "accept", "Accept completion", show=False)]
@@ -80,6 +83,17 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(None)
 
 
+class NoteArea(KeepsTypeahead, TextArea):
+    """ctrl+s saves here, not through a binding resolved later: keys typed after it are not
+    typed into the note."""
+
+    def key_ctrl_s(self, event: events.Key) -> None:
+        event.stop()
+        screen = self.screen
+        if isinstance(screen, NoteScreen):
+            screen.action_save()
+
+
 class NoteScreen(ModalScreen[str | None]):
     """Write or edit a multi-line note; ctrl+s saves, escape cancels."""
 
@@ -96,7 +110,7 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(Content.styled("Note", "bold"))
             yield Static(quote_line(self.quote), classes="quote")
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Static(Content("ctrl+s saves · esc cancels · an empty note removes it"), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")

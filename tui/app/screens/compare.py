@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.app.typeahead import deliver_now
 from tui.app.widgets.reader import Mark, Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.article import shorten
@@ -196,7 +197,7 @@ class CompareScreen(Screen[None]):
             self.notify("The cursor is not in an aligned passage: ] moves to the next one.", severity="warning")
             return
         passages = [Counterpart(self.readers[p.article], p.span) for p in group.passages]
-        self.post_message(self.MirrorRequested(action, passages))
+        deliver_now(self, self.MirrorRequested(action, passages))
 
     def action_back(self) -> None:
         focused = self.focused

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Select, Static
 
+from tui.app.widgets.field import Field
 from tui.core.annotation import COLORS
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with RadioSet(id="format"):
                 yield RadioButton("Markdown", id="markdown", value=True)
                 yield RadioButton("W3C Web Annotation JSON", id="json")
-            yield Input(id="export-path")
+            yield Field(id="export-path")
             yield Static(
                 Content("The file is replaced atomically if it exists. ctrl+s exports, esc cancels."), classes="hint"
             )
@@ -114,8 +115,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def _edited(self) -> None:
         self._path_edited = True
 
-    @on(Input.Submitted, "#export-path")
-    def _submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:  # the path field's enter
         self.action_export()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.app.widgets.field import Field
 from tui.core.article import METADATA_FIELDS, Article
 
 LABELS = {"title": "Title", "outlet": "Outlet", "author": "Author", "date": "Date", "url": "URL", "via": "Via"}
@@ -35,7 +36,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
             with Grid(id="metadata-fields"):
                 for name in METADATA_FIELDS:
                     yield Label(LABELS[name])
-                    yield Input(
+                    yield Field(
                         getattr(self.article.meta, name),
                         placeholder=PLACEHOLDERS.get(name, getattr(self.article.inferred, name)),
                         id=f"field-{name}",

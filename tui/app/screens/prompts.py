@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.app.widgets.field import Field
 from tui.core.annotation import COLORS
 
 
@@ -53,7 +54,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.styled(self.title_text, "bold"))
-            yield Input(self.value)
+            yield Field(self.value)
             yield Static(Content("enter saves · esc cancels"), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -78,10 +79,10 @@ class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
             with Grid(id="color-fields"):
                 for number, color in enumerate(COLORS, 1):
                     yield Label(Content.assemble((f"{number} ", "bold"), (f"▌{color}", f"bold $hl-{color}")))
-                    yield Input(self.names[color], id=f"color-{color}")
+                    yield Field(self.names[color], id=f"color-{color}")
             yield Static(Content("enter or ctrl+s saves · esc cancels"), classes="hint")
 
-    def on_input_submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
 
     def action_save(self) -> None:

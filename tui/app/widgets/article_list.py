@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.typeahead import deliver_now
 from tui.core.article import Article
 
 ROWS = 4  # title, title continued, details, rule
@@ -223,7 +224,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.current is not None:
-            self.post_message(self.Chosen(self.current))
+            deliver_now(self, self.Chosen(self.current))
 
     def on_click(self, event: events.Click) -> None:
         where = event.get_content_offset(self)
@@ -262,8 +263,8 @@ class ArticleList(ScrollView, can_focus=True):
             for candidate in self._articles[index : index + 2]:
                 if len(chosen) < 2 and candidate.id not in chosen:
                     chosen.append(candidate.id)
-        self.post_message(self.CompareRequested(chosen))
+        deliver_now(self, self.CompareRequested(chosen))
 
     def action_edit_metadata(self) -> None:
         if self.current is not None:
-            self.post_message(self.EditRequested(self.current))
+            deliver_now(self, self.EditRequested(self.current))

@@ -14,6 +14,7 @@ from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tui.app.typeahead import deliver_now
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
 
@@ -80,13 +81,19 @@ class NotesList(OptionList):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
+    def action_select(self) -> None:
+        """Jump at once (enter or a click), so keys typed next reach the reader."""
+        option = self.highlighted_option
+        if option is not None and option.id is not None:
+            deliver_now(self, NotesPane.Jump(option.id))
+
     def action_act(self, action: str) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:
-            self.post_message(NotesPane.ActionRequested(action, option.id))
+            deliver_now(self, NotesPane.ActionRequested(action, option.id))
 
     def action_filter(self) -> None:
-        self.post_message(NotesPane.FilterRequested())
+        deliver_now(self, NotesPane.FilterRequested())
 
     def action_scope(self) -> None:
         pane = self.parent
@@ -170,8 +177,3 @@ class NotesPane(Vertical):
             return
         if listing.highlighted != index:
             listing.highlighted = index
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Jump(event.option.id))

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.layout import Layout, Line, LineKind, col_of, display, index_at, layout
+from tui.app.typeahead import deliver_now
 from tui.core.annotation import COLORS, Annotation
 from tui.core.article import Article
 from tui.core.passages import Span, sentences, span_at
@@ -572,7 +573,7 @@ class Reader(ScrollView, can_focus=True):
             self._extend_run(self.article.paragraphs)
 
     def action_find(self) -> None:
-        self.post_message(self.FindRequested())
+        deliver_now(self, self.FindRequested())
 
     def find(self, query: str, *, select: bool = True, forward: bool = True) -> int:
         """Mark every match of ``query``; with ``select``, select the next one from the cursor.
@@ -618,7 +619,7 @@ class Reader(ScrollView, can_focus=True):
         if selection is not None and action != "delete":
             same = [a for a in self._highlights if (a.start, a.end) == tuple(selection)]
             under = same[0] if same else None
-        self.post_message(self.AnnotationRequested(self, action, selection, under, color))
+        deliver_now(self, self.AnnotationRequested(self, action, selection, under, color))
 
     def _jump_annotation(self, forward: bool) -> None:
         if not self._highlights:

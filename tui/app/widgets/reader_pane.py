@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tui.app.typeahead import KeepsTypeahead, deliver_now, focus_now
 from tui.app.widgets.reader import Reader
 
 
-class FindBar(Input):
+class FindBar(KeepsTypeahead, Input):
     """Type to mark matches as you go; enter selects the next one, escape closes."""
 
-    BINDINGS = [Binding("escape", "close", "Close find", show=False)]
+    class Entered(Message):
+        """The user pressed enter: select the next match."""
+
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
 
     class Closed(Message):
         """The user closed the find bar."""
 
-    def action_close(self) -> None:
-        self.post_message(self.Closed())
+    # Handled here, not by a binding resolved later in the app: the reader takes the focus back
+    # before this field looks at the next key typed.
+    def key_enter(self, event: events.Key) -> None:
+        event.stop()
+        deliver_now(self, self.Entered(self.value))
+
+    def key_escape(self, event: events.Key) -> None:
+        event.stop()
+        deliver_now(self, self.Closed())
 
 
 class ReaderPane(Vertical):
@@ -39,34 +51,29 @@ class ReaderPane(Vertical):
     def reader(self) -> Reader:
         return self._reader
 
-    async def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
+    def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
         """Show the find bar, mounting it the first time (most sessions never need it)."""
         message.stop()
-        if not self.query("#find"):
-            await self.mount(
-                Vertical(
-                    FindBar(placeholder="find in article (case, accents and quotes ignored)", id="find-input"),
-                    Static(id="find-status"),
-                    id="find",
-                )
-            )
-        self.query_one("#find").display = True
-        self.query_one(FindBar).focus()
+        if self.query(FindBar):
+            bar = self.query_one(FindBar)
+            self.query_one("#find").display = True
+        else:
+            bar = FindBar(placeholder="find in article (case, accents and quotes ignored)", id="find-input")
+            self.mount(Vertical(bar, Static(id="find-status"), id="find"))
+        self.screen.set_focus(bar)  # now, though still mounting: the keys typed next are for it
 
     @on(Input.Changed, "#find-input")
     def _live(self, event: Input.Changed) -> None:
         count = self.reader.find(event.value, select=False)
         self._status(event.value, count)
 
-    @on(Input.Submitted, "#find-input")
-    def _submit(self, event: Input.Submitted) -> None:
-        count = self.reader.find(event.value, select=True)
-        self._status(event.value, count)
+    def on_find_bar_entered(self, message: FindBar.Entered) -> None:
+        count = self.reader.find(message.query, select=True)
+        self._status(message.query, count)
         if count:
             self._close(keep_matches=True)
 
-    @on(FindBar.Closed)
-    def _closed(self) -> None:
+    def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         self._close(keep_matches=False)
 
     def _status(self, query: str, count: int) -> None:
@@ -79,4 +86,4 @@ class ReaderPane(Vertical):
         self.query_one("#find").display = False
         if not keep_matches:
             self.reader.action_clear_selection()
-        self.reader.focus()
+        focus_now(self.reader)

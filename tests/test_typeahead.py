@@ -1,0 +1,74 @@
+"""Keys typed in one burst (a fast typist, a macro, tmux send-keys) land where the user meant them.
+
+Every key is posted before the app has handled the first, the way a terminal delivers a burst:
+a key that opens a dialog or the find bar must not let the keys after it act on the old screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from tests.conftest import make_app
+from tui.app.screens.metadata import MetadataScreen
+from tui.app.widgets.reader_pane import FindBar
+
+SIZE = (160, 48)
+QUOTE = "qualified law enforcement personnel"
+NAMED = {"enter", "escape", "ctrl+s"}
+KEY_NAMES = {" ": "space", "-": "minus", "/": "slash", ".": "full_stop"}
+
+
+def burst(app, *parts: str) -> None:
+    """Post keys all at once: "enter", "escape" and "ctrl+s" as keys, anything else as its characters."""
+    for part in parts:
+        if part in NAMED:
+            app.post_message(events.Key(part, None))
+        else:
+            for character in part:
+                app.post_message(events.Key(KEY_NAMES.get(character, character), character))
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.pause(0.7)  # longer than a new dialog may take to focus its field
+
+
+async def test_find_highlight_tag_note_typed_in_one_burst(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "enter", "/" + QUOTE, "enter", "h", "t", "dhs-quote", "enter")
+        burst(app, "a", "Same words", "ctrl+s", "j", "j", "v", "3")
+        await settle(pilot)
+        assert app.return_code is None, "a q typed into the find bar quit the app"
+        assert app.screen is app.screen_stack[0] and app.focused is app.reader
+        by_color = {a.color: a for a in app.workspace.store.annotations()}
+        assert sorted(by_color) == ["green", "yellow"]
+        quote = by_color["yellow"]
+        assert (quote.selector.exact, quote.tags, quote.note) == (QUOTE, ("dhs-quote",), "Same words")
+        assert by_color["green"].selector.exact.startswith('"It is DHS') and QUOTE in by_color["green"].selector.exact
+
+
+async def test_a_key_typed_twice_opens_one_dialog_and_the_rest_is_typed_into_it(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "e", "e", "Title")
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack[1:]] == [MetadataScreen]
+        assert app.focused.value == "eTitle"  # typed over the selected title, as after a pause
+
+
+async def test_keys_typed_after_find_go_to_the_find_bar_not_the_reader(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "enter", "/quit")  # q and u would quit and undo in the reader
+        await settle(pilot)
+        assert app.return_code is None
+        assert isinstance(app.focused, FindBar) and app.focused.value == "quit"
+        burst(app, "escape", "q")  # after escape the reader has the focus again: q quits
+        await settle(pilot)
+        assert app.return_code == 0
