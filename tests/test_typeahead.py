@@ -30,9 +30,13 @@ def burst(app, *parts: str) -> None:
                 app.post_message(events.Key(KEY_NAMES.get(character, character), character))
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.pause(0.7)  # longer than a new dialog may take to focus its field
+async def until(pilot, done) -> None:
+    """Wait for ``done()`` (a loaded CI machine may take a while), then a little more for strays."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if done():
+            break
+    await pilot.pause(0.3)
 
 
 async def test_find_highlight_tag_note_typed_in_one_burst(db: Path, in_root: Path) -> None:
@@ -41,7 +45,7 @@ async def test_find_highlight_tag_note_typed_in_one_burst(db: Path, in_root: Pat
         await pilot.pause()
         burst(app, "enter", "/" + QUOTE, "enter", "h", "t", "dhs-quote", "enter")
         burst(app, "a", "Same words", "ctrl+s", "j", "j", "v", "3")
-        await settle(pilot)
+        await until(pilot, lambda: len(app.workspace.store.annotations()) == 2)
         assert app.return_code is None, "a q typed into the find bar quit the app"
         assert app.screen is app.screen_stack[0] and app.focused is app.reader
         by_color = {a.color: a for a in app.workspace.store.annotations()}
@@ -56,7 +60,7 @@ async def test_a_key_typed_twice_opens_one_dialog_and_the_rest_is_typed_into_it(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         burst(app, "e", "e", "Title")
-        await settle(pilot)
+        await until(pilot, lambda: getattr(app.focused, "value", "").endswith("Title"))
         assert [type(s) for s in app.screen_stack[1:]] == [MetadataScreen]
         assert app.focused.value == "eTitle"  # typed over the selected title, as after a pause
 
@@ -66,9 +70,9 @@ async def test_keys_typed_after_find_go_to_the_find_bar_not_the_reader(db: Path,
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         burst(app, "enter", "/quit")  # q and u would quit and undo in the reader
-        await settle(pilot)
+        await until(pilot, lambda: getattr(app.focused, "value", "") == "quit")
         assert app.return_code is None
         assert isinstance(app.focused, FindBar) and app.focused.value == "quit"
         burst(app, "escape", "q")  # after escape the reader has the focus again: q quits
-        await settle(pilot)
+        await until(pilot, lambda: app.return_code is not None)
         assert app.return_code == 0

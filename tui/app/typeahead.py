@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -67,7 +66,7 @@ class Typeahead:
 
     def take(self, event: events.Event) -> bool:
         """Called first in ``App.on_event``; True when the key is taken care of here."""
-        if not isinstance(event, events.Key):
+        if not isinstance(event, events.Key) or not self.app.screen_stack:
             return False
         if event.is_forwarded:  # on its way back up: was it sent where the focus still is?
             sent = self._in_flight.pop(id(event), None)
@@ -81,7 +80,8 @@ class Typeahead:
             self._hold(self._held, event)  # behind the keys typed before it
             return True
         target = self._target()
-        if not (event.is_printable and isinstance(target, Input | TextArea)):  # a field types it, done
+        typed_there = isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
+        if not typed_there:  # a field types a printable key where it lands; it never comes back up
             self._in_flight[id(event)] = (target, time.monotonic())
         while len(self._in_flight) > REMEMBERED:
             self._in_flight.popitem(last=False)
@@ -114,6 +114,8 @@ class Typeahead:
         queue.append(events.Key(event.key, event.character))
 
     def _release(self) -> None:
+        if not self.app.screen_stack:  # the app has closed
+            return
         waited = time.monotonic() - self._since
         behind = waited < FORGET_SECONDS and (self._released or self._stale())  # keys typed earlier
         if behind or (self.app.focused is None and waited < FOCUS_SECONDS):
