@@ -77,6 +77,15 @@ async def test_find_highlight_tag_note_and_restart(db: Path, in_root: Path) -> N
         assert [a.selector.exact for a in app.reader.annotations] == [QUOTE]
         prompt = str(app.query_one(NotesList).get_option_at_index(0).prompt)
         assert "#dhs-quote" in prompt and "outlets." in prompt
+        # t on a tagged passage: what is typed is added to its tags, never typed over them.
+        await pilot.press("enter")
+        await find(pilot, QUOTE)
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.focused.value == "dhs-quote, "
+        await pilot.press(*"figures", "enter")
+        await pilot.pause()
+        assert app.workspace.store.annotations()[0].tags == ("dhs-quote", "figures")
 
 
 async def test_sentence_paragraph_and_find_next(db: Path, in_root: Path) -> None:

@@ -224,3 +224,11 @@ async def test_second_window_is_told_and_sees_changes(db: Path, in_root: Path) -
             second._sync()
             await pilot2.pause()
             assert "Reuters · Someone Else · 2025-02-10" in second.query_one(Reader).visible_text()
+
+
+async def test_narrow_terminal_keeps_the_reader_widest(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.pause()
+        articles, reader, notes = (app.query_one(s).size.width for s in ("#articles", "#reader-pane", "#notes"))
+        assert reader >= 40 and reader > articles + 10 and reader > notes + 10

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.style import Style
+
 from tests.conftest import make_app
 from tests.test_annotating import find
 from tui.app.screens.annotate import TagScreen
@@ -43,12 +45,15 @@ async def test_mark_and_compare_three(db: Path, in_root: Path) -> None:
         assert app.focused is screen.readers[0]
         # Every column marks its group passages with the group's number in the margin.
         for number, reader in enumerate(screen.readers):
-            labels = {m.label for m in reader.marks if m.kind == "group"}
-            assert labels == {
+            expected = {
                 str(i + 1)
                 for i, g in enumerate(screen.alignment.groups)
                 if any(p.article == number for p in g.passages)
             }
+            assert {m.label for m in reader.marks if m.kind == "group"} == expected
+            # ... and draws each number, also for a passage that starts partway along a line.
+            drawn = {reader._gutter_segment(line, Style()).text.strip(" ▌") for line in reader._layout.lines}
+            assert drawn - {""} == expected
 
 
 async def test_walk_groups_all_columns_follow(db: Path, in_root: Path) -> None:
@@ -73,6 +78,12 @@ async def test_walk_groups_all_columns_follow(db: Path, in_root: Path) -> None:
         assert "near-verbatim" in str(screen.query_one("#compare-summary").render())
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert screen.group_index == len(screen.alignment.groups) - 1  # wraps around
+        # From the first column, ] walks every group, also those it has no passage in.
+        visited = []
+        for _ in screen.alignment.groups:
+            await pilot.press("right_square_bracket")
+            visited.append(screen.group_index)
+        assert visited == list(range(len(screen.alignment.groups)))
         # tab moves between columns; ] follows from the group under the cursor there.
         await pilot.press("tab")
         assert app.focused is screen.readers[1]

@@ -339,6 +339,11 @@ def test_import_foreign_annotation_finds_its_article(tmp_path: Path) -> None:
             b' {"type": "TextPositionSelector", "start": "a", "end": 2}]}}]',
             "must be integers",
         ),
+        (
+            b'[{"type": "Annotation", "target": {"selector":'
+            b' {"type": "TextQuoteSelector", "exact": "x", "prefix": 5}}}]',
+            "prefix and suffix must be text",
+        ),
     ],
 )
 def test_import_malformed_exit_2_changes_nothing(tmp_path: Path, content: bytes, message: str) -> None:

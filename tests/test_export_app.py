@@ -88,6 +88,7 @@ async def test_tag_overview_screen_and_markdown(db: Path, in_root: Path) -> None
         table = app.screen.query_one(DataTable)
         assert [str(c.label) for c in table.columns.values()] == ["tag", "Reuters", "The New York Times", "total"]
         assert [str(cell) for cell in table.get_row_at(0)] == ["#dhs-quote", "1", "·", "1"]
+        assert all(c.get_render_width(table) > len(str(c.label)) for c in table.columns.values())  # readable
         await pilot.press("w")
         await pilot.pause()
         written = (db.parent / "tag-overview.md").read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,17 @@ def test_annotation_terms_match_across_quote_note_and_tags(workspace: Workspace)
         )
     found = [f for f in workspace.search("government figures") if f.annotation is not None]
     assert len(found) == 1
+
+
+def test_annotation_hits_in_reading_order(workspace: Workspace) -> None:
+    """Scripts and diffs need the same output every run: annotations are listed by article, then position."""
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+
+    reuters = workspace.corpus.articles[0]
+    starts = [m.start() for m in re.finditer(r"\bthe\b", reuters.text)][:6]
+    with workspace.store.change("seed") as change:
+        for start in reversed(starts):  # stored last-first
+            change.put(Annotation.new(reuters.id, reuters.location, Selector.of(reuters.text, start, start + 3)))
+    found = [f.annotation.start for f in workspace.search("the") if f.annotation is not None]
+    assert found == starts

@@ -205,7 +205,7 @@ class Workspace:
             if article is not None:
                 yield Found(hit, article, None)
         if annotations:
-            notes = self.annotations()
+            notes = sorted(self.annotations(), key=lambda a: (a.path, a.start, a.id))  # the same order every run
             by_id = {a.id: a for a in notes}
             texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
             for hit in texts.search(query, kind="annotation"):

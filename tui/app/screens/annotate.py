@@ -70,7 +70,10 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
             yield Static(quote_line(self.quote), classes="quote")
             value = ", ".join(self.tags) + (", " if self.tags else "")
             yield TagInput(
-                value, placeholder="comma-separated, e.g. dhs-quote, figures", suggester=TagSuggester(self.known)
+                value,
+                placeholder="comma-separated, e.g. dhs-quote, figures",
+                suggester=TagSuggester(self.known),
+                select_on_focus=False,  # typing adds to the tags already there, never replaces them
             )
             in_use = ", ".join(self.known[:30]) if self.known else "none yet"
             yield Static(Content(f"In use: {in_use}"), classes="hint")

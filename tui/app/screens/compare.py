@@ -67,6 +67,7 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.alignment = alignment
         self.group_index = -1
+        self._left_at: list[int | None] = [None] * len(self.alignment.articles)  # cursors after ] / [
         self.show_unique = False
 
     def compose(self) -> ComposeResult:
@@ -145,7 +146,9 @@ class CompareScreen(Screen[None]):
             return
         column = self._focused_column()
         cursor = self.readers[column].cursor
-        here = next((i for i, g in enumerate(groups) if self._group_has(g, column, cursor)), None)
+        here = None
+        if cursor != self._left_at[column]:  # the user moved: count from the group the cursor is in
+            here = next((i for i, g in enumerate(groups) if self._group_has(g, column, cursor)), None)
         current = here if here is not None else self.group_index
         first = 0 if step > 0 else len(groups) - 1
         self._show_group(first if current < 0 else (current + step) % len(groups))
@@ -177,6 +180,7 @@ class CompareScreen(Screen[None]):
         if missing:
             parts.append((f" · not in {', '.join(missing)}", "$text-muted"))
         self.query_one("#compare-summary", Static).update(Content.assemble(*parts))
+        self._left_at = [reader.cursor for reader in self.readers]
 
     def action_toggle_unique(self) -> None:
         self.show_unique = not self.show_unique

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -160,15 +161,15 @@ class OverviewScreen(ModalScreen[bool]):
             table.display = False
             self.query_one(Static).update(Content("No tagged annotations yet: press t in the reader to tag a passage."))
             return
-        table.add_column(Content("tag"))
+        # Rich Text, not Content: DataTable measures Content cells one character wide (Textual 8.2).
+        # Text(str) is literal: no markup in an outlet's name is parsed.
+        table.add_column(Text("tag"))
         for outlet in self.view.outlets:
-            table.add_column(Content(outlet))
-        table.add_column(Content("total"))
+            table.add_column(Text(outlet))
+        table.add_column(Text("total"))
         for tag in self.view.tags:
             counts = [self.view.counts.get((tag, o), 0) for o in self.view.outlets]
-            table.add_row(
-                Content(f"#{tag}"), *[Content(str(c) if c else "·") for c in counts], Content(str(sum(counts)))
-            )
+            table.add_row(Text(f"#{tag}"), *[Text(str(c) if c else "·") for c in counts], Text(str(sum(counts))))
 
     def action_close(self) -> None:
         self.dismiss(False)

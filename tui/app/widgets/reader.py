@@ -274,21 +274,22 @@ class Reader(ScrollView, can_focus=True):
         else:
             segments = self._body_segments(line.start, line.end, base)
         if self.gutter_width:
-            segments.insert(0, self._gutter_segment(line, row, base))
+            segments.insert(0, self._gutter_segment(line, base))
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
-    def _gutter_segment(self, line: Line, row: int, base: Style) -> Segment:
-        """The compare view's margin: a group's number on its first line, a bar beside the rest."""
+    def _gutter_segment(self, line: Line, base: Style) -> Segment:
+        """The compare view's margin: a group's number on the line it starts on, a bar beside the rest."""
         width = self.gutter_width
-        mark = None
-        if line.kind == "body":
-            mark = next(
-                (m for m in self._passages if m.kind != "figure" and m.span.start <= line.start < m.span.end), None
-            )
+        on_line = [
+            m
+            for m in self._passages
+            if line.kind == "body" and m.kind != "figure" and m.span.start < line.end and line.start < m.span.end
+        ]
+        starting = [m for m in on_line if m.span.start >= line.start]  # numbered here, also partway along
+        mark = (starting or on_line or [None])[0]
         if mark is None:
             return Segment(" " * width, base)
-        first = self._layout.row_of(mark.span.start) == row
-        label = mark.label if first else ""
+        label = mark.label if starting else ""
         return Segment(f"{label:>{width - 2}} ▌", base + self._style(f"gutter-{mark.kind}"))
 
     def _body_segments(self, start: int, end: int, base: Style) -> list[Segment]:
