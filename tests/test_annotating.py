@@ -86,6 +86,14 @@ async def test_find_highlight_tag_note_and_restart(db: Path, in_root: Path) -> N
         await pilot.press(*"figures", "enter")
         await pilot.pause()
         assert app.workspace.store.annotations()[0].tags == ("dhs-quote", "figures")
+        # esc on a changed note asks first: the first esc warns, the second discards.
+        await pilot.press("a", *" More.", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteScreen)
+        assert app.workspace.store.annotations()[0].note == "Same words in all three\noutlets."
 
 
 async def test_sentence_paragraph_and_find_next(db: Path, in_root: Path) -> None:

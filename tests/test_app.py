@@ -158,6 +158,13 @@ async def test_help_lists_keys(db: Path, in_root: Path) -> None:
         text = str(app.screen.query_one("#help-text").render())
         for expected in ("Quit", "Edit metadata", "Select left", "Page down", "Command palette"):
             assert expected in text
+        body = app.screen.query_one("#help-body")
+        await pilot.press("G")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert body.scroll_y == 0
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -150,6 +150,9 @@ def test_annotate_typographic_quotes_match(tmp_path: Path) -> None:
         (["002", "--quote", "IRS", "--color", "pink"], 2, "unknown color 'pink'"),
         (["nope", "--quote", "IRS"], 2, "no article 'nope'"),
         (["000"], 2, "--quote"),
+        (["000", "--quote", " "], 2, "--quote is empty"),
+        (["002", "--quote", "IRS", "--occurrence", "0"], 2, "at least 1, not '0'"),
+        (["00", "--quote", "IRS"], 2, "matches 3 articles"),
     ],
 )
 def test_annotate_errors(tmp_path: Path, args: list[str], code: int, message: str) -> None:

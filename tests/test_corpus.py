@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SEEDS
 from tui.core.corpus import Corpus, decode
-from tui.core.errors import UsageError, WorkFailed
+from tui.core.errors import UsageError
 
 
 def test_seeds_load_in_order() -> None:
@@ -115,5 +115,5 @@ def test_ambiguous_prefix(tmp_path: Path) -> None:
         (tmp_path / f"{i}.txt").write_text(f"Article number {i}.")
     corpus = Corpus.load([tmp_path])
     prefix = next(p for p in "0123456789abcdef" if sum(a.id.startswith(p) for a in corpus) > 1)
-    with pytest.raises(WorkFailed, match="matches"):
+    with pytest.raises(UsageError, match="matches"):
         corpus.resolve(prefix)

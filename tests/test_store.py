@@ -82,9 +82,14 @@ def test_damaged_journal_line_is_refused(db: Path) -> None:
     lines[1] = lines[1].replace(b"fox", b"cat").replace(b"quick", b"slow")
     journal.write_bytes(b"\n".join(lines))
     before = journal.read_bytes()
-    with pytest.raises(StoreError, match="line 2 of the journal"):
+    with pytest.raises(StoreError, match="line 2 of the journal") as refused:
         Store(db)
     assert journal.read_bytes() == before
+    # The message says how to keep the changes before the damage; doing so opens the DB with them.
+    assert f"head -n 1 {journal} >" in str(refused.value)
+    journal.write_bytes(lines[0] + b"\n")
+    with Store(db) as store:
+        assert len(store.annotations()) == 1
 
 
 def test_journal_folds_into_snapshot(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

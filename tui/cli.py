@@ -14,7 +14,7 @@ import shutil
 import sys
 import textwrap
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,21 @@ def _open_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _counting(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``least`` (anything else is bad usage, exit 2)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = least - 1
+        if number < least:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {least}, not {value!r}")
+        return number
+
+    return parse
+
+
 def _command_parser(command: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"newsreader {command}")
     _add_db(parser)
@@ -80,7 +95,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--quote", required=True, help="the passage's exact words (quotes and spacing may differ)")
         parser.add_argument(
             "--occurrence",
-            type=int,
+            type=_counting(1),
             metavar="N",
             help="which occurrence, if the quote appears more than once (1 = first)",
         )
@@ -126,7 +141,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "paths", nargs="*", type=Path, metavar="PATH", help="articles to search (default: the workspace's)"
         )
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-        parser.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N hits (default: all)")
+        parser.add_argument("--limit", type=_counting(0), default=0, metavar="N", help="stop after N hits (0: all)")
     elif command == "import":
         parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
         parser.add_argument("file", metavar="FILE", type=Path)
@@ -202,6 +217,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         color = resolve_color(args.color, workspace.store.color_names())
         if color is None:
             raise UsageError(f"unknown color {args.color!r}: use {', '.join(COLORS)}, 1-5, or a color's name")
+        if not args.quote.strip():
+            raise UsageError("--quote is empty: give the passage's words")
         spans = find_quote(article.text, args.quote)
         if not spans:
             raise WorkFailed(f"quote not found in {display_path(article.path)}: {shorten(args.quote, 80)!r}")

@@ -400,7 +400,7 @@ class NewsreaderApp(App[None]):
             return
         if self.current is None or self.current.id != annotation.article_id:
             self.open_article(annotation.article_id, focus=False)
-        self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False)
+        self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False, to_top=True)
         focus_now(self.reader)
 
     def on_notes_pane_action_requested(self, message: NotesPane.ActionRequested) -> None:
@@ -650,7 +650,7 @@ class NewsreaderApp(App[None]):
         colors = [(str(number), f"{color}: {names[color]}") for number, color in enumerate(COLORS, 1)]
         sections = [
             ("Anywhere", [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette: every action")]),
-            ("Article list", [("↑ / ↓", "Move"), *binding_rows(ArticleList.BINDINGS)]),
+            ("Article list", binding_rows(ArticleList.BINDINGS)),
             ("Reader", binding_rows(Reader.BINDINGS)),
             ("Notes pane", binding_rows(NotesList.BINDINGS)),
             ("Compare view (c in the article list)", binding_rows(CompareReader.BINDINGS)),

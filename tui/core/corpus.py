@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from tui.core.article import Article
 from tui.core.cache import ArticleCache
-from tui.core.errors import UsageError, WorkFailed
+from tui.core.errors import UsageError
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 MAX_BYTES = 64 * 1024 * 1024
@@ -292,7 +292,7 @@ class Corpus:
     def resolve(self, ref: str) -> Article:
         """An article by path, id, unique id prefix, or unique file-name prefix.
 
-        Raises ``WorkFailed`` if ambiguous, ``UsageError`` if nothing matches.
+        Raises ``UsageError`` if it matches no article, or more than one.
         """
         if (article := self.by_location(ref)) is not None:
             return article
@@ -303,7 +303,7 @@ class Corpus:
             return matches[0]
         if len(matches) > 1:
             listed = ", ".join(f"{a.id} ({a.path.name})" for a in matches[:5])
-            raise WorkFailed(f"{ref!r} matches {len(matches)} articles: {listed}; give more of the id")
+            raise UsageError(f"{ref!r} matches {len(matches)} articles: {listed}; give more of the id")
         raise UsageError(f"no article {ref!r} (give a path or an id from `newsreader list`)")
 
     def apply_overrides(self, overrides: dict[str, dict[str, str]]) -> None:

@@ -149,7 +149,9 @@ def read_journal(path: Path, db: Path) -> tuple[list[Record], int]:
             if line and any(lines[number + 1 :]):
                 raise StoreError(
                     f"{path}: line {number + 1} of the journal of {db.name} is damaged; refusing to guess."
-                    + _recovery_hint(db)
+                    f" Both files were left untouched, and {db.name} itself is intact. To keep the"
+                    f" {number} change(s) before the damage: `head -n {number} {path} > {path}.good &&"
+                    f" mv {path}.good {path}` (keep a copy of the journal first)."
                 )
             break
         records.append(record)

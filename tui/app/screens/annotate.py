@@ -108,6 +108,7 @@ class NoteScreen(ModalScreen[str | None]):
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()
         self.quote, self.note = quote, note
+        self._warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -131,4 +132,9 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
     def action_cancel(self) -> None:
+        """Close without saving; a changed note asks for a second esc, so one stray key loses nothing."""
+        if self.query_one(TextArea).text.strip() != self.note.strip() and not self._warned:
+            self._warned = True
+            self.notify("The note has changes: esc again discards them, ctrl+s saves.", severity="warning")
+            return
         self.dismiss(None)

@@ -48,6 +48,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("down,j", "scroll('down')", show=False),
+        Binding("up,k", "scroll('up')", show=False),
+        Binding("pagedown,space", "scroll('page_down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
+        Binding("home,g", "scroll('home')", show=False),
+        Binding("end,G", "scroll('end')", show=False),
     ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
@@ -63,6 +69,10 @@ class HelpScreen(ModalScreen[None]):
                 parts += [Content.styled(f"  {key.ljust(width)}  ", "bold"), Content(description), "\n"]
         with VerticalScroll(id="help-body"):
             yield Static(Content.assemble(*parts), id="help-text")
+
+    def action_scroll(self, where: str) -> None:
+        """The reader's keys move through the help too."""
+        getattr(self.query_one("#help-body", VerticalScroll), f"scroll_{where}")(animate=False)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

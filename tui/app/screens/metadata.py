@@ -63,7 +63,9 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
             try:
                 dt.date.fromisoformat(date)
             except ValueError:
-                self.query_one("#metadata-error", Static).update(Content(f"Date must be YYYY-MM-DD, not {date!r}."))
+                self.query_one("#metadata-error", Static).update(
+                    Content(f"{date!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-02-10.")
+                )
                 self.query_one("#field-date", Input).focus()
                 return
         inferred = self.article.inferred.as_dict()

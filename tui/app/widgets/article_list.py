@@ -29,11 +29,19 @@ def title_of(article: Article) -> str:
     return f"(empty) {article.path.name}" if article.is_empty else (article.meta.title or article.path.name)
 
 
-def details_of(article: Article, notes: int) -> str:
-    parts = [article.meta.outlet or "outlet unknown", article.meta.date]
-    if notes:
-        parts.append(f"{notes} annotation{'s' if notes != 1 else ''}")
-    return " · ".join(p for p in parts if p)
+def details_of(article: Article, notes: int, width: int = 0) -> str:
+    """Outlet · date · annotations. In ``width`` columns the count shrinks to "✎ 3", then the
+    outlet is shortened, so the date and the count stay readable."""
+    outlet = article.meta.outlet or "outlet unknown"
+    counts = [f"{notes} annotation{'s' if notes != 1 else ''}", f"✎ {notes}"] if notes else [""]
+    for count in counts:
+        tail = " · ".join(p for p in (article.meta.date, count) if p)
+        room = width - len(tail) - 3 * bool(tail)
+        if not width or len(outlet) <= room:
+            break
+    else:
+        outlet = outlet[: max(room - 1, 1)].rstrip() + "…"
+    return " · ".join(p for p in (outlet, tail) if p)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -192,7 +200,8 @@ class ArticleList(ScrollView, can_focus=True):
             else:
                 segments.append(Segment(text, style + self._style("title")))
         elif part == 2:
-            details = textwrap.shorten(details_of(article, self._notes.get(article.id, 0)), inner, placeholder="…")
+            details = details_of(article, self._notes.get(article.id, 0), inner)
+            details = details if len(details) <= inner else details[: inner - 1] + "…"
             segments = [Segment(" ", style), Segment(details, style + self._style("details"))]
         else:
             return Strip([Segment("─" * width, base + self._style("rule"))]).crop_extend(0, self.size.width, base)
