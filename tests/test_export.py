@@ -374,6 +374,8 @@ def test_export_cli_scopes_strict_and_safety(tmp_path: Path) -> None:
     result = run("export", "--article", str(SEEDS / "002_db01bee56135c3f7.txt"), cwd=tmp_path)
     assert "2,100 trained" in result.stdout and "qualified law" not in result.stdout
     assert run("export", "--strict", cwd=tmp_path).returncode == 0
+    result = run("export", "--tag", "no-such-tag", cwd=tmp_path)
+    assert result.returncode == 0 and "no annotations in this scope" in result.stderr
     # Refuses to write the export over the DB.
     result = run("export", "-o", str(db), cwd=tmp_path)
     assert result.returncode == 2 and "annotation DB" in result.stderr

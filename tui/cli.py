@@ -299,6 +299,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(
             f"newsreader: {printable(where)}: {what}: {shorten(item.annotation.selector.exact, 70)!r}", file=sys.stderr
         )
+    if not items:
+        print("newsreader: no annotations in this scope; the export is empty", file=sys.stderr)
     if args.output:
         print(f"newsreader: exported {len(items)} annotation(s) to {printable(args.output)}", file=sys.stderr)
     return 1 if args.strict and problems else 0

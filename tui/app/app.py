@@ -468,7 +468,7 @@ class NewsreaderApp(App[None]):
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
         if step is None:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.")
+            self.notify("Nothing to undo." if undo else "Nothing to redo.", timeout=2)
             return
         self.workspace.reanchor(step.annotations)  # an undone change may predate an edit of the article
         self._refresh_all()
