@@ -12,16 +12,17 @@ from textual import events
 
 from tests.conftest import make_app
 from tui.app.screens.metadata import MetadataScreen
+from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.reader_pane import FindBar
 
 SIZE = (160, 48)
 QUOTE = "qualified law enforcement personnel"
-NAMED = {"enter", "escape", "ctrl+s"}
+NAMED = {"enter", "escape", "tab", "ctrl+s"}
 KEY_NAMES = {" ": "space", "-": "minus", "/": "slash", ".": "full_stop"}
 
 
 def burst(app, *parts: str) -> None:
-    """Post keys all at once: "enter", "escape" and "ctrl+s" as keys, anything else as its characters."""
+    """Post keys all at once: the NAMED ones as keys, anything else as its characters."""
     for part in parts:
         if part in NAMED:
             app.post_message(events.Key(part, None))
@@ -76,3 +77,37 @@ async def test_keys_typed_after_find_go_to_the_find_bar_not_the_reader(db: Path,
         burst(app, "escape", "q")  # after escape the reader has the focus again: q quits
         await until(pilot, lambda: app.return_code is not None)
         assert app.return_code == 0
+
+
+async def test_escape_and_tab_in_a_dialog_act_before_the_keys_after_them(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, MetadataScreen) and app.focused is not None)
+        title = app.focused.value
+        burst(app, "tab", "XY")  # XY goes into the next field (outlet), not over the title
+        await until(pilot, lambda: getattr(app.focused, "value", "") == "XY")
+        assert app.focused.id == "field-outlet" and app.screen.query_one("#field-title").value == title
+        burst(app, "escape", "j")  # the dialog closes, then j moves down the article list
+        await until(pilot, lambda: app.query_one(ArticleList).highlighted == 1)
+        assert app.screen is app.screen_stack[0]
+        assert app.workspace.store.overrides() == {}
+
+
+async def test_escape_right_after_typing_in_the_find_bar_leaves_no_marks(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "enter", "/the", "escape")
+        await until(pilot, lambda: app.focused is app.reader)
+        assert not app.reader._matches  # the Input.Changed still queued for "the" marked nothing
+
+
+async def test_double_click_on_an_article_reads_it(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.double_click(ArticleList, offset=(5, 5))
+        await until(pilot, lambda: app.focused is app.reader)
+        assert app.focused is app.reader and app.reader.article is app.workspace.corpus.articles[1]

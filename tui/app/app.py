@@ -69,8 +69,11 @@ class NewsreaderApp(App[None]):
         self.typeahead = Typeahead(self)
 
     async def on_event(self, event: events.Event) -> None:
-        if not self.typeahead.take(event):
-            await super().on_event(event)
+        if self.typeahead.take(event):
+            return
+        await super().on_event(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.typeahead.done(event)  # a priority binding took it: it will not come back up
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}

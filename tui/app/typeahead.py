@@ -15,6 +15,7 @@ commands of the old screen: ``/quit`` quit the app, ``ee`` stacked two dialogs. 
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 WAIT_SECONDS = 0.01
 FOCUS_SECONDS = 0.5  # how long held keys wait for a new dialog to focus its first field
-FORGET_SECONDS = 0.3  # a key not back by then was consumed on its way (a priority binding, a field)
+FORGET_SECONDS = 1.0  # a key not back by then was consumed on its way (a fallback: keys say when they are done)
 REMEMBERED = 256
 
 
@@ -39,6 +40,7 @@ def deliver_now(sender: Widget, message: Message) -> None:
     for node in sender.ancestors_with_self:
         handler = getattr(node, message.handler_name, None)
         if handler is not None:
+            assert not inspect.iscoroutinefunction(handler), f"{handler} must not be async to run at once"
             handler(message)
             return
 
@@ -58,7 +60,7 @@ class Typeahead:
 
     def __init__(self, app: App[object]) -> None:
         self.app = app
-        self._in_flight: OrderedDict[int, tuple[DOMNode, float]] = OrderedDict()
+        self._in_flight: OrderedDict[int, tuple[events.Key, DOMNode, float]] = OrderedDict()  # by id: held, not reused
         self._again: list[events.Key] = []  # sent to where the focus was: typed again first
         self._held: list[events.Key] = []  # typed while those were on their way: then these
         self._released: set[int] = set()
@@ -70,7 +72,7 @@ class Typeahead:
             return False
         if event.is_forwarded:  # on its way back up: was it sent where the focus still is?
             sent = self._in_flight.pop(id(event), None)
-            if sent is None or sent[0] is self._target():
+            if sent is None or sent[1] is self._target():
                 return False
             self.again(event)
             return True
@@ -82,10 +84,14 @@ class Typeahead:
         target = self._target()
         typed_there = isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
         if not typed_there:  # a field types a printable key where it lands; it never comes back up
-            self._in_flight[id(event)] = (target, time.monotonic())
+            self._in_flight[id(event)] = (event, target, time.monotonic())
         while len(self._in_flight) > REMEMBERED:
             self._in_flight.popitem(last=False)
         return False
+
+    def done(self, event: events.Key) -> None:
+        """``event`` was acted on where it was sent, and will not come back up."""
+        self._in_flight.pop(id(event), None)
 
     def again(self, event: events.Key) -> None:
         """Type ``event`` again where the focus is now, before the keys typed after it."""
@@ -100,7 +106,7 @@ class Typeahead:
     def _stale(self) -> bool:
         """Are keys still on their way to where the focus was? (Forgets keys consumed on the way.)"""
         now, target = time.monotonic(), self._target()
-        for key, (sent_to, at) in list(self._in_flight.items()):
+        for key, (_, sent_to, at) in list(self._in_flight.items()):
             if now - at > FORGET_SECONDS:
                 del self._in_flight[key]
             elif sent_to is not target:
@@ -131,10 +137,19 @@ class KeepsTypeahead(Widget if TYPE_CHECKING else object):
     """For a text field that gives the focus away: keys it still receives go where the focus went.
 
     A plain mixin, first among the bases: as a Widget it would hide the CSS and component
-    classes of the widget it is mixed into.
+    classes of the widget it is mixed into. Its key handlers act at once and call ``finish``.
     """
 
+    @property
+    def _typeahead(self) -> Typeahead | None:
+        return getattr(self.app, "typeahead", None)
+
     def on_key(self, event: events.Key) -> None:
-        typeahead: Typeahead | None = getattr(self.app, "typeahead", None)
-        if typeahead is not None and self.app.focused is not self:
-            typeahead.again(event)
+        if self._typeahead is not None and self.app.focused is not self:
+            self._typeahead.again(event)
+
+    def finish(self, event: events.Key) -> None:
+        """This field acts on ``event`` itself: it goes no further, and nothing waits for it."""
+        event.stop()
+        if self._typeahead is not None:
+            self._typeahead.done(event)

@@ -379,7 +379,8 @@ def parse_w3c(data: bytes) -> list[Imported]:
         position = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
         if quote is None or not isinstance(quote.get("exact"), str) or not quote["exact"]:
             raise UsageError(f"{where}: needs a TextQuoteSelector with a non-empty exact quote")
-        if not all(isinstance(quote.get(part, ""), str) for part in ("prefix", "suffix")):
+        context = {part: quote.get(part) or "" for part in ("prefix", "suffix")}  # null: none given
+        if not all(isinstance(text, str) for text in context.values()):
             raise UsageError(f"{where}: TextQuoteSelector prefix and suffix must be text")
         try:
             start = int(position["start"]) if position else -1
@@ -409,7 +410,7 @@ def parse_w3c(data: bytes) -> list[Imported]:
                 id=_local_id(item.get("id"), f"{source}#{quote['exact']}"),
                 article_id=article_id,
                 path=str(article.get("path") or ""),
-                selector=Selector(quote["exact"], quote.get("prefix", ""), quote.get("suffix", ""), start, end),
+                selector=Selector(quote["exact"], context["prefix"], context["suffix"], start, end),
                 color=color if color in COLORS else "yellow",
                 tags=tuple(dict.fromkeys(t for t in tags if t)),
                 note="\n\n".join(n for n in notes if n),

@@ -45,7 +45,9 @@ class TagSuggester(Suggester):
 class TagInput(Field):
     """Tab accepts the completion (as → does), instead of moving focus."""
 
-    BINDINGS = [Binding("tab", "accept", "Accept completion", show=False)]
+    def key_tab(self, event: events.Key) -> None:
+        self.finish(event)
+        self.action_accept()
 
     def action_accept(self) -> None:
         if self._suggestion:
@@ -87,14 +89,18 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
 
 
 class NoteArea(KeepsTypeahead, TextArea):
-    """ctrl+s saves here, not through a binding resolved later: keys typed after it are not
-    typed into the note."""
+    """ctrl+s and escape act here, not through bindings resolved later: keys typed after them are
+    not typed into the note."""
 
     def key_ctrl_s(self, event: events.Key) -> None:
-        event.stop()
-        screen = self.screen
-        if isinstance(screen, NoteScreen):
+        self.finish(event)
+        if isinstance(screen := self.screen, NoteScreen):
             screen.action_save()
+
+    def key_escape(self, event: events.Key) -> None:
+        self.finish(event)
+        if isinstance(screen := self.screen, NoteScreen):
+            screen.action_cancel()
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -128,6 +134,9 @@ class NoteScreen(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_save() if event.button.id == "save" else self.action_cancel()
 
+    def on_text_area_changed(self) -> None:
+        self._warned = False  # a cancel asks again about new changes
+
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())
 
@@ -135,6 +144,6 @@ class NoteScreen(ModalScreen[str | None]):
         """Close without saving; a changed note asks for a second esc, so one stray key loses nothing."""
         if self.query_one(TextArea).text.strip() != self.note.strip() and not self._warned:
             self._warned = True
-            self.notify("The note has changes: esc again discards them, ctrl+s saves.", severity="warning")
+            self.notify("The note has changes: cancel again to discard them, ctrl+s saves.", severity="warning")
             return
         self.dismiss(None)

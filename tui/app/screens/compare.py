@@ -116,6 +116,7 @@ class CompareScreen(Screen[None]):
             reader.show_header = False
             reader.article = article
         self._mark()
+        self._left_at = [reader.cursor for reader in self.readers]  # the first ] goes to group 1
         self.readers[0].focus()
 
     def _mark(self) -> None:

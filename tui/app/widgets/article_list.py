@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import deliver_now, focus_now
 from tui.core.article import Article
 
 ROWS = 4  # title, title continued, details, rule
@@ -241,7 +241,7 @@ class ArticleList(ScrollView, can_focus=True):
             return
         index = (where.y + self.scroll_offset.y) // ROWS
         if index < len(self._articles):
-            self.focus()
+            focus_now(self)  # now: a double click's select then moves the focus on to the reader
             self.highlighted = index
             if event.chain == 2:
                 self.action_select()

@@ -29,11 +29,11 @@ class FindBar(KeepsTypeahead, Input):
     # Handled here, not by a binding resolved later in the app: the reader takes the focus back
     # before this field looks at the next key typed.
     def key_enter(self, event: events.Key) -> None:
-        event.stop()
+        self.finish(event)
         deliver_now(self, self.Entered(self.value))
 
     def key_escape(self, event: events.Key) -> None:
-        event.stop()
+        self.finish(event)
         deliver_now(self, self.Closed())
 
 
@@ -64,6 +64,8 @@ class ReaderPane(Vertical):
 
     @on(Input.Changed, "#find-input")
     def _live(self, event: Input.Changed) -> None:
+        if not self.query_one("#find").display:
+            return  # a change still queued when escape closed the bar marks nothing
         count = self.reader.find(event.value, select=False)
         self._status(event.value, count)
 
