@@ -23,11 +23,21 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Terminal:
-    """One tmux session on a private server socket."""
+    """One tmux session on a private server socket, running newsreader on the seeds with a private DB."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path) -> None:
         self.socket = f"newsreader-test-{uuid.uuid4().hex[:8]}"
-        self.cwd, self.env = cwd, env
+        self.cwd = cwd
+        newsreader = Path(sys.executable).parent / "newsreader"
+        seeds = ROOT / "seeds"
+        self.command = f"{newsreader} {seeds}" if newsreader.exists() else f"{sys.executable} -m tui {seeds}"
+        self.env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "PYTHONPATH": str(ROOT),
+            "NEWSREADER_DB": str(cwd / "db.json"),
+        }
+        self.env.pop("TMUX", None)
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -35,8 +45,11 @@ class Terminal:
         )
         return result.stdout
 
-    def start(self, command: str) -> None:
-        self.tmux("new-session", "-d", "-x", "160", "-y", "48", "-s", "main", "-c", str(self.cwd), command)
+    def start(self) -> None:
+        self.tmux(
+            "new-session", "-d", "-x", "160", "-y", "48", "-s", "main", "-c", str(self.cwd), self.command + "; sleep 30"
+        )
+        self.wait_for("Reuters · Ted Hesson · 2025-02-10")
 
     def keys(self, *keys: str, literal: bool = False, pause: float = 0.4) -> None:
         self.tmux("send-keys", "-t", "main", *(["-l"] if literal else []), *keys)
@@ -58,22 +71,10 @@ class Terminal:
         self.tmux("kill-server")
 
 
-def setup(tmp_path: Path) -> tuple[str, dict[str, str]]:
-    """The command that runs newsreader on the seeds, and its environment with a private DB."""
-    newsreader = Path(sys.executable).parent / "newsreader"
-    command = f"{newsreader} {ROOT / 'seeds'}" if newsreader.exists() else f"{sys.executable} -m tui {ROOT / 'seeds'}"
-    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT), "NEWSREADER_DB": str(tmp_path / "db.json")}
-    env.pop("TMUX", None)
-    return command, env
-
-
 def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
-    command, env = setup(tmp_path)
-    terminal = Terminal(tmp_path, env)
+    terminal = Terminal(tmp_path)
     try:
-        terminal.start(command + "; sleep 30")
-        terminal.wait_for("Articles")
-        terminal.wait_for("Reuters · Ted Hesson · 2025-02-10")
+        terminal.start()
         terminal.keys("Enter")
         terminal.keys("/")
         terminal.keys(QUOTE, literal=True)
@@ -92,8 +93,8 @@ def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
         terminal.keys("q", pause=1.5)
         terminal.close()
 
-        terminal = Terminal(tmp_path, env)
-        terminal.start(command + "; sleep 30")
+        terminal = Terminal(tmp_path)
+        terminal.start()
         screen = terminal.wait_for("#dhs-quote")
         assert "qualified law enforcement" in screen
         assert "Same words in all three outlets." in screen
@@ -104,7 +105,7 @@ def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui", "export", str(ROOT / "seeds")],
         cwd=tmp_path,
-        env=env,
+        env=terminal.env,
         capture_output=True,
         text=True,
         check=True,
@@ -114,11 +115,9 @@ def test_annotate_quit_relaunch_export(tmp_path: Path) -> None:
 
 def test_keys_sent_in_one_burst(tmp_path: Path) -> None:
     """One send-keys: find, highlight and tag arrive before the app has handled the first key."""
-    command, env = setup(tmp_path)
-    terminal = Terminal(tmp_path, env)
+    terminal = Terminal(tmp_path)
     try:
-        terminal.start(command + "; sleep 30")
-        terminal.wait_for("Reuters · Ted Hesson · 2025-02-10")
+        terminal.start()
         terminal.keys("Enter", "/" + QUOTE, "Enter", "h", "t", "dhs-quote", "Enter")
         screen = terminal.wait_for("#dhs-quote")
         assert "This article · 1 annotation" in screen and "qualified law enforcement" in screen
