@@ -9,8 +9,9 @@ commands of the old screen: ``/quit`` quit the app, ``ee`` stacked two dialogs. 
   ``focus_now``), not through the message queue;
 - a key that comes back to the app after the focus has moved from where it was sent is typed
   again where the focus is now (``Typeahead``), waiting briefly for a dialog still mounting;
-- a text field that hands the focus away acts on the keys it has already been sent the same way
-  (``KeepsTypeahead``), since it would otherwise type them into itself.
+- a text field acts on enter, escape and tab itself rather than through a binding, and passes
+  on the keys it was sent after them the same way (``KeepsTypeahead``), since it would
+  otherwise type them into itself.
 """
 
 from __future__ import annotations
