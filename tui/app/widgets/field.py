@@ -1,4 +1,5 @@
-"""A dialog's text field that submits at once, so keys typed after enter are not typed into it."""
+"""A dialog's text field that acts on enter, escape and tab at once, so the keys typed after them
+go where the user meant."""
 
 from __future__ import annotations
 
