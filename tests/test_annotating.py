@@ -233,6 +233,7 @@ async def test_notes_pane_jump_filter_scope(db: Path, in_root: Path) -> None:
         await pilot.pause()
         quotes = [str(notes.get_option_at_index(i).prompt) for i in range(notes.option_count)]
         assert sum(QUOTE in q or "D.H.S." in q for q in quotes) == 2
+        assert notes.size.height > 30  # the filtered list still fills the pane (it once kept a stale height)
         assert not any("whole-of-government" in q for q in quotes)
         # Enter on Reuters' annotation opens Reuters and selects the passage.
         index = next(i for i, q in enumerate(quotes) if QUOTE in q)
@@ -402,3 +403,26 @@ async def test_metadata_keeps_an_inferred_date_it_cannot_parse(db: Path, tmp_pat
         await pilot.pause()
         assert not isinstance(app.screen, MetadataScreen)
         assert app.current.meta.title == "A better title" and app.current.meta.date == "Tuesday last week"
+
+
+async def test_notes_pane_keeps_its_cursor_after_an_edit(db: Path, in_root: Path) -> None:
+    """t then x in the notes pane act on the same entry, wherever the reader's cursor is."""
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await find(pilot, "whole-of-government approach")
+        await pilot.press("h")
+        await find(pilot, QUOTE)
+        await pilot.press("h")  # the reader's cursor stays on this one
+        notes = app.query_one(NotesList)
+        notes.focus()
+        await pilot.pause()
+        other = next(
+            i for i in range(notes.option_count) if "whole-of-government" in str(notes.get_option_at_index(i).prompt)
+        )
+        notes.highlighted = other
+        await pilot.press("t", *"recheck", "enter")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert [a.selector.exact for a in app.workspace.store.annotations()] == [QUOTE]

@@ -170,3 +170,17 @@ async def test_compare_needs_two(db: Path, in_root: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         assert [r.article.meta.outlet for r in app.screen.readers] == ["The New York Times", "The Washington Post"]
+
+
+async def test_counterparts_are_the_group_shown_even_without_a_passage_in_this_column(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_compare(pilot)
+        groups = screen.alignment.groups
+        target = next(i for i, g in enumerate(groups) if 0 not in {p.article for p in g.passages})
+        await pilot.press(*["right_square_bracket"] * (target + 1))  # from the first column (Reuters)
+        assert screen.group_index == target
+        await pilot.press("H")
+        await pilot.pause()
+        quotes = sorted(a.selector.exact for a in app.workspace.store.annotations())
+        assert quotes == sorted(p.text for p in groups[target].passages)

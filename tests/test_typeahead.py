@@ -17,7 +17,7 @@ from tui.app.widgets.reader_pane import FindBar
 
 SIZE = (160, 48)
 QUOTE = "qualified law enforcement personnel"
-NAMED = {"enter", "escape", "tab", "ctrl+s"}
+NAMED = {"enter", "escape", "tab", "ctrl+s", "backspace", "home", "down"}
 KEY_NAMES = {" ": "space", "-": "minus", "/": "slash", ".": "full_stop"}
 
 
@@ -111,3 +111,27 @@ async def test_double_click_on_an_article_reads_it(db: Path, in_root: Path) -> N
         await pilot.double_click(ArticleList, offset=(5, 5))
         await until(pilot, lambda: app.focused is app.reader)
         assert app.focused is app.reader and app.reader.article is app.workspace.corpus.articles[1]
+
+
+async def test_editing_keys_in_a_field_act_in_the_order_typed(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "enter", "/figurs")
+        await until(pilot, lambda: getattr(app.focused, "value", "") == "figurs")
+        burst(app, "backspace", "es", "home", "X")  # figur|s → figures → Xfigures
+        await until(pilot, lambda: getattr(app.focused, "value", "") == "Xfigures")
+        assert app.focused.value == "Xfigures"
+
+
+async def test_down_and_enter_together_open_the_first_search_result(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f", *"guantanamo")
+        await until(pilot, lambda: bool(getattr(app.screen, "results", None)))
+        burst(app, "down", "enter")
+        await until(pilot, lambda: app.screen is app.screen_stack[0])
+        assert app.screen is app.screen_stack[0] and app.focused is app.reader
+        span = app.reader.selection
+        assert span is not None and app.reader.article.text[span.start : span.end] == "Guantanamo"

@@ -249,7 +249,7 @@ class NewsreaderApp(App[None]):
             )
         pane.show(groups, filter_label=label)
         under = self.reader.annotation_at(self.reader.cursor)
-        if under is not None:
+        if under is not None and not pane.has_focus_within:  # in the notes pane, its cursor stays put
             pane.highlight(under.id)
 
     # --- writing ------------------------------------------------------------------------

@@ -145,9 +145,20 @@ class KeepsTypeahead(Widget if TYPE_CHECKING else object):
     def _typeahead(self) -> Typeahead | None:
         return getattr(self.app, "typeahead", None)
 
-    def on_key(self, event: events.Key) -> None:
-        if self._typeahead is not None and self.app.focused is not self:
+    async def on_key(self, event: events.Key) -> None:
+        if self._typeahead is None:
+            return
+        if self.app.focused is not self:
             self._typeahead.again(event)
+            return
+        if event.is_printable or hasattr(self, f"key_{event.name}"):
+            return  # typed here now, or acted on by this field's own key method
+        # An editing key (backspace, home, ctrl+u...) is a binding, which Textual resolves only
+        # when the key has bubbled up to the app: after the letters typed next were inserted.
+        # Resolve it here and now instead, in the order typed.
+        check_bindings = getattr(self.app, "_check_bindings", None)
+        if check_bindings is not None and await check_bindings(event.key):
+            self.finish(event)
 
     def finish(self, event: events.Key) -> None:
         """This field acts on ``event`` itself: it goes no further, and nothing waits for it."""

@@ -197,7 +197,10 @@ class CompareScreen(Screen[None]):
         column = self._focused_column()
         reader = self.readers[column]
         offset = reader.selection.start if reader.selection else reader.cursor
-        group = next((g for g in self.alignment.groups if self._group_has(g, column, offset)), None)
+        if reader.cursor == self._left_at[column] and self.group_index >= 0:
+            group = self.alignment.groups[self.group_index]  # the group ] / [ showed, as the status line says
+        else:
+            group = next((g for g in self.alignment.groups if self._group_has(g, column, offset)), None)
         if group is None:
             self.notify("The cursor is not in an aligned passage: ] moves to the next one.", severity="warning")
             return

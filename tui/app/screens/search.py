@@ -13,6 +13,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.app.typeahead import focus_now
+from tui.app.widgets.field import Field
 from tui.core.article import shorten
 from tui.core.workspace import Found, Workspace
 
@@ -54,7 +56,7 @@ class SearchScreen(ModalScreen[Found | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="wide search"):
             yield Static(Content.styled("Search all articles and annotations", "bold"))
-            yield Input(
+            yield Field(
                 self.query_text,
                 placeholder='words, or "a phrase" — case, accents and quotes ignored',
                 id="search-input",
@@ -73,8 +75,7 @@ class SearchScreen(ModalScreen[Found | None]):
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE, lambda: self._start(event.value))
 
-    @on(Input.Submitted, "#search-input")
-    def _submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:  # the query field's enter
         if self._timer is not None:
             self._timer.stop()
         if self.results:
@@ -142,7 +143,7 @@ class SearchScreen(ModalScreen[Found | None]):
     def action_results(self) -> None:
         listing = self.query_one(OptionList)
         if self.results and not listing.has_focus:
-            listing.focus()
+            focus_now(listing)  # now: an enter typed right after ↓ opens the first result
             listing.highlighted = 0
 
     def action_cancel(self) -> None:

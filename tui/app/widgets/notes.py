@@ -130,8 +130,8 @@ class NotesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="notes-header")
+        yield Static(Content(EMPTY_HELP), id="notes-empty")  # above the list, which fills the pane
         yield NotesList(id="notes-list")
-        yield Static(Content(EMPTY_HELP), id="notes-empty")
 
     def watch_scope(self) -> None:
         self.post_message(self.ViewChanged())
