@@ -9,9 +9,9 @@ commands of the old screen: ``/quit`` quit the app, ``ee`` stacked two dialogs. 
   ``focus_now``), not through the message queue;
 - a key that comes back to the app after the focus has moved from where it was sent is typed
   again where the focus is now (``Typeahead``), waiting briefly for a dialog still mounting;
-- a text field acts on enter, escape and tab itself rather than through a binding, and passes
-  on the keys it was sent after them the same way (``KeepsTypeahead``), since it would
-  otherwise type them into itself.
+- a text field resolves its bindings (enter, escape, tab, backspace...) as the keys are typed,
+  and passes on the keys it was sent after the focus left it (``KeepsTypeahead``), since it
+  would otherwise type them into itself.
 """
 
 from __future__ import annotations
@@ -135,33 +135,26 @@ class Typeahead:
 
 
 class KeepsTypeahead(Widget if TYPE_CHECKING else object):
-    """For a text field that gives the focus away: keys it still receives go where the focus went.
+    """For a text field: its bindings act in the order keys are typed, and keys it receives after
+    the focus has left go where the focus went.
 
     A plain mixin, first among the bases: as a Widget it would hide the CSS and component
-    classes of the widget it is mixed into. Its key handlers act at once and call ``finish``.
+    classes of the widget it is mixed into.
     """
 
-    @property
-    def _typeahead(self) -> Typeahead | None:
-        return getattr(self.app, "typeahead", None)
-
     async def on_key(self, event: events.Key) -> None:
-        if self._typeahead is None:
+        typeahead: Typeahead | None = getattr(self.app, "typeahead", None)
+        if typeahead is None:
             return
         if self.app.focused is not self:
-            self._typeahead.again(event)
+            typeahead.again(event)
             return
-        if event.is_printable or hasattr(self, f"key_{event.name}"):
-            return  # typed here now, or acted on by this field's own key method
-        # An editing key (backspace, home, ctrl+u...) is a binding, which Textual resolves only
-        # when the key has bubbled up to the app: after the letters typed next were inserted.
-        # Resolve it here and now instead, in the order typed.
+        if event.is_printable:
+            return  # a letter is typed here and now
+        # A binding (enter, escape, tab, backspace, ctrl+u...) is resolved by Textual only when the
+        # key has bubbled up to the app: after the letters typed next were inserted here. Resolve
+        # it here and now instead, in the order typed.
         check_bindings = getattr(self.app, "_check_bindings", None)
         if check_bindings is not None and await check_bindings(event.key):
-            self.finish(event)
-
-    def finish(self, event: events.Key) -> None:
-        """This field acts on ``event`` itself: it goes no further, and nothing waits for it."""
-        event.stop()
-        if self._typeahead is not None:
-            self._typeahead.done(event)
+            event.stop()
+            typeahead.done(event)

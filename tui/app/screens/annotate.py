@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -45,9 +44,7 @@ class TagSuggester(Suggester):
 class TagInput(Field):
     """Tab accepts the completion (as → does), instead of moving focus."""
 
-    def key_tab(self, event: events.Key) -> None:
-        self.finish(event)
-        self.action_accept()
+    BINDINGS = [Binding("tab", "accept", "Accept completion", show=False)]
 
     def action_accept(self) -> None:
         if self._suggestion:
@@ -89,18 +86,8 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
 
 
 class NoteArea(KeepsTypeahead, TextArea):
-    """ctrl+s and escape act here, not through bindings resolved later: keys typed after them are
-    not typed into the note."""
-
-    def key_ctrl_s(self, event: events.Key) -> None:
-        self.finish(event)
-        if isinstance(screen := self.screen, NoteScreen):
-            screen.action_save()
-
-    def key_escape(self, event: events.Key) -> None:
-        self.finish(event)
-        if isinstance(screen := self.screen, NoteScreen):
-            screen.action_cancel()
+    """ctrl+s and escape act as typed (``KeepsTypeahead``): keys typed after them are not typed
+    into the note."""
 
 
 class NoteScreen(ModalScreen[str | None]):

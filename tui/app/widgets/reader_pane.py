@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -26,14 +27,13 @@ class FindBar(KeepsTypeahead, Input):
     class Closed(Message):
         """The user closed the find bar."""
 
-    # Handled here, not by a binding resolved later in the app: the reader takes the focus back
-    # before this field looks at the next key typed.
-    def key_enter(self, event: events.Key) -> None:
-        self.finish(event)
+    BINDINGS = [Binding("escape", "close", "Close find", show=False)]
+
+    # Both delivered at once: the reader has the focus back before this field looks at the next key.
+    def action_submit(self) -> None:  # type: ignore[override]
         deliver_now(self, self.Entered(self.value))
 
-    def key_escape(self, event: events.Key) -> None:
-        self.finish(event)
+    def action_close(self) -> None:
         deliver_now(self, self.Closed())
 
 
