@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NYT, POST, REUTERS
-from tui.core.article import Article, article_id, clean_text, parse
+from tui.core.article import Article, article_id, parse
+from tui.core.cleaning import clean_text
 
 
 def load(path: Path) -> Article:

@@ -74,14 +74,14 @@ def test_recursive_with_symlink_loop(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "locked.txt").write_text("secret")
     (tmp_path / "open.txt").write_text("Readable.")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(path: Path) -> bytes:
-        if path.name == "locked.txt":  # chmod 0 does not stop root, so refuse here
+    def refusing_open(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).name == "locked.txt":  # chmod 0 does not stop root, so refuse here
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read(path)
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     corpus = Corpus.load([tmp_path])
     assert [a.path.name for a in corpus] == ["open.txt"]
     assert "cannot read (Permission denied)" in corpus.notices[0].message
@@ -117,3 +117,29 @@ def test_ambiguous_prefix(tmp_path: Path) -> None:
     prefix = next(p for p in "0123456789abcdef" if sum(a.id.startswith(p) for a in corpus) > 1)
     with pytest.raises(UsageError, match="matches"):
         corpus.resolve(prefix)
+
+
+def test_fifos_and_devices_are_skipped_not_read(tmp_path: Path) -> None:
+    """A FIFO would block a reader forever; /dev/zero never ends (and reports size 0)."""
+    os.mkfifo(tmp_path / "a.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "real.txt").write_text("A real article.")
+    corpus = Corpus.load([tmp_path, Path("/dev/null")])
+    assert [a.path.name for a in corpus] == ["real.txt"]
+    skipped = {n.path.name: n.message for n in corpus.notices if n.skipped}
+    assert "a FIFO, not a regular file" in skipped["a.txt"]
+    assert "a device, not a regular file" in skipped["zero.txt"]
+    assert "a device" in skipped["null"]
+
+
+def test_bytes_read_are_capped_whatever_the_file_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.core import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "MAX_BYTES", 1000)
+    (tmp_path / "big.txt").write_text("word " * 400)
+    (tmp_path / "small.txt").write_text("word " * 100)
+    corpus = Corpus.load([tmp_path])
+    assert [a.path.name for a in corpus] == ["small.txt"]
+    assert any(n.path.name == "big.txt" and "larger than" in n.message for n in corpus.notices)
+    with pytest.raises(corpus_module.FileTooLarge):  # a file growing past its reported size is cut off too
+        corpus_module.read_bytes(tmp_path / "big.txt", limit=10)

@@ -18,7 +18,8 @@ from tests.test_export import blockquotes, normalized
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.reader import Reader
 from tui.core.anchoring import Selector, anchor
-from tui.core.article import Article, clean_text
+from tui.core.article import Article
+from tui.core.cleaning import clean_text
 from tui.core.export import blockquote
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -13,7 +14,7 @@ import pytest
 
 from tui.core.anchoring import Selector
 from tui.core.annotation import Annotation
-from tui.core.store import HISTORY_LIMIT, Store, StoreBusy, StoreError, backup_path
+from tui.core.store import HISTORY_LIMIT, SaveFailed, Store, StoreBusy, StoreError, backup_path, journal_path
 
 TEXT = "The quick brown fox jumps over the lazy dog."
 
@@ -44,7 +45,7 @@ def test_failed_write_changes_nothing(db: Path, monkeypatch: pytest.MonkeyPatch)
             raise OSError("disk full")
 
         monkeypatch.setattr(os, "fsync", boom)
-        with pytest.raises(OSError), store.change("second") as change:
+        with pytest.raises(SaveFailed), store.change("second") as change:
             change.put(note())
         monkeypatch.undo()
         assert len(store.annotations()) == 1  # memory went back to what is on disk
@@ -236,3 +237,137 @@ def test_readonly_store_does_not_create_files(tmp_path: Path) -> None:
     store = Store(path, readonly=True)
     assert store.annotations() == []
     assert not path.parent.exists()
+
+
+def test_a_short_write_is_completed_or_refused_never_acknowledged_torn(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk writes part of a line, then fails: the change is refused, the journal stays valid."""
+    real_write = os.write
+    with Store(db) as store:
+        with store.change("first") as change:
+            change.put(note())
+        calls = {"n": 0}
+
+        def short_then_full(fd: int, data: bytes) -> int:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                return real_write(fd, bytes(data[:7]))  # a short write, as on a nearly full disk
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", short_then_full)
+        with pytest.raises(SaveFailed, match=r"not saved.*No space left.*disk full"), store.change("2") as change:
+            change.put(note(note="lost?"))
+        monkeypatch.undo()
+        assert len(store.annotations()) == 1
+        assert journal_path(db).read_bytes().endswith(b"\n")  # no torn line left behind
+        for _ in range(3):  # later changes append after the intact part: nothing is padded or damaged
+            with store.change("more") as change:
+                change.put(note())
+    with Store(db, readonly=True) as reader:
+        assert len(reader.annotations()) == 4
+    assert b"\x00" not in journal_path(db).read_bytes()
+
+
+def test_short_writes_that_complete_are_acknowledged(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:5])))  # 5 bytes at a time
+    with Store(db) as store, store.change("slow disk") as change:
+        change.put(note(note="written in pieces"))
+    monkeypatch.undo()
+    with Store(db, readonly=True) as reader:
+        assert [a.note for a in reader.annotations()] == ["written in pieces"]
+
+
+def test_a_db_path_through_a_symlink_stays_one_db(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "newsreader.json"
+    target.parent.mkdir()
+    with Store(target) as store, store.change("first") as change:
+        change.put(note())
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    with Store(link) as store:
+        with store.change("through the link") as change:
+            change.put(note())
+        store.compact()  # folding replaces the snapshot: the target's, not the link
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]  # no lock or journal beside the link
+    with Store(target, readonly=True) as reader:
+        assert len(reader.annotations()) == 2
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A 300 KiB tmpfs (needs root, as in CI); skipped where it cannot be mounted."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True)
+    if result.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root?)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("fold_at", [2 * 1024 * 1024, 20_000], ids=["journal", "journal-and-snapshots"])
+def test_a_full_disk_refuses_changes_and_keeps_every_acknowledged_one(
+    tiny_disk: Path, fold_at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.core.store.JOURNAL_MIN_FOLD", fold_at)
+    db = tiny_disk / "newsreader.json"
+    acknowledged: list[str] = []
+    refused = 0
+    with Store(db) as store:
+        for number in range(400):
+            annotation = note(note=f"{number} " + "x" * 2000)
+            try:
+                with store.change("annotate") as change:
+                    change.put(annotation)
+            except SaveFailed:
+                refused += 1
+                continue
+            acknowledged.append(annotation.id)
+        assert refused, "the disk never filled"
+        assert {a.id for a in store.annotations()} == set(acknowledged)
+    with Store(db, readonly=True) as reader:  # the DB opens, valid, holding every acknowledged change
+        assert {a.id for a in reader.annotations()} == set(acknowledged)
+
+
+def test_reanchoring_never_overwrites_a_change_made_meanwhile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process deletes one annotation and edits another while this one re-anchors them."""
+    from tui.core import workspace as workspace_module
+    from tui.core.workspace import Workspace
+
+    article = tmp_path / "a.txt"
+    text = "First sentence here. The quick brown fox jumps over the lazy dog. Another sentence follows it."
+    article.write_text(text)
+    db = tmp_path / "annotations" / "newsreader.json"
+    with Workspace.open([article], db=db) as ws:
+        a = ws.corpus.articles[0]
+        fox = Annotation.new(a.id, a.location, Selector.of(a.text, text.index("quick"), text.index(" jumps")))
+        dog = Annotation.new(a.id, a.location, Selector.of(a.text, text.index("lazy"), text.index(". Another")))
+        with ws.store.change("two") as change:
+            change.put(fox)
+            change.put(dog)
+    article.write_text("A new lede goes first. " + text)  # edited in place: both must be re-anchored
+
+    real_placed = workspace_module._placed
+    done = []
+
+    def placed_while_another_process_writes(annotation: Annotation, article: object) -> Annotation:
+        if not done:  # the other process acts while this one is anchoring
+            done.append(True)
+            with Store(db) as other, other.change("meanwhile") as change:
+                change.delete(fox.id)
+                change.edit(dog.id, note="written meanwhile")
+        return real_placed(annotation, article)
+
+    monkeypatch.setattr(workspace_module, "_placed", placed_while_another_process_writes)
+    with Workspace.open([article], db=db) as ws:
+        assert ws.store.annotation(fox.id) is None  # the deletion stands
+        kept = ws.store.annotation(dog.id)
+        assert kept is not None and kept.note == "written meanwhile"  # the edit stands…
+        assert ws.corpus.articles[0].text[kept.start : kept.end] == "lazy dog"  # …and is re-anchored
+    with Store(db, readonly=True) as reader:
+        assert [a.id for a in reader.annotations()] == [dog.id]

@@ -23,8 +23,9 @@ import orjson
 from tui import __version__
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
-from tui.core.article import printable, shorten
+from tui.core.article import shorten
 from tui.core.atomic import write_export
+from tui.core.cleaning import printable
 from tui.core.errors import NewsreaderError, UsageError, WorkFailed
 from tui.core.search import find_quote, terms
 from tui.core.workspace import DB_ENV, Workspace, db_path, display_path

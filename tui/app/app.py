@@ -29,8 +29,9 @@ from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
 from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now
-from tui.core.article import Article, printable, shorten
+from tui.core.article import Article, shorten
 from tui.core.atomic import write_export
+from tui.core.cleaning import printable
 from tui.core.corpus import Corpus
 from tui.core.errors import NewsreaderError
 from tui.core.passages import Span

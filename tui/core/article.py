@@ -21,45 +21,8 @@ from urllib.parse import urlparse
 
 from sentencex import segment
 
+from tui.core.cleaning import clean_line, clean_text
 from tui.core.passages import Span, paragraphs
-
-# --- cleaning ---------------------------------------------------------------
-
-_ESCAPES = re.compile(
-    r"""
-      (?:\x1b\]|\x9d) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?      # OSC: titles, OSC 8 links, OSC 52 clipboard
-    | (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]?                        # CSI: colours, cursor moves
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC strings
-    | \x1b [ -/]* [0-~]?                                          # other escapes (nF, Fp, Fe, Fs)
-    """,
-    re.VERBOSE,
-)
-# C0 and C1 controls except tab and newline; DEL; bidi embeddings, overrides and
-# isolates (they can reorder what the terminal shows); zero-width spaces and
-# stray BOMs. ZWJ/ZWNJ stay: scripts and emoji need them.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-_NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
-
-
-_ESCAPE_START = re.compile("[\x1b\x90-\x9f]")
-
-
-def clean_text(raw: str) -> str:
-    """Return ``raw`` with newlines normalized and nothing a terminal could interpret."""
-    text = _NEWLINES.sub("\n", raw) if "\r" in raw or not raw.isascii() else raw
-    if _ESCAPE_START.search(text):  # the escape regex is slow; most text has none
-        text = _ESCAPES.sub("", text)
-    if "\t" in text:
-        text = text.expandtabs(4)
-    return _CONTROLS.sub("", text)
-
-
-_UNPRINTABLE = _CONTROLS  # what cleaning removes is what a message must not print raw
-
-
-def printable(text: str) -> str:
-    """Escape control characters (``\\x1b`` ...) in a message bound for a terminal, e.g. a file name."""
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def normalize_for_id(text: str) -> str:
@@ -78,6 +41,9 @@ PARSER_VERSION = 1
 # --- metadata -----------------------------------------------------------------
 
 
+METADATA_FIELDS = ("title", "outlet", "author", "date", "url", "via")
+
+
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """What a citation needs. Empty strings mean unknown."""
@@ -89,6 +55,15 @@ class Metadata:
     url: str = ""
     via: str = ""  # the outlet that republished it, e.g. a wire story on a local site
 
+    def __post_init__(self) -> None:
+        # Every field, whatever its source (front matter, inference, the user's edits, an
+        # import), is one clean line: decoded escapes and newlines never reach a screen.
+        for name in METADATA_FIELDS:
+            value = getattr(self, name)
+            cleaned = clean_line(value)
+            if cleaned is not value:
+                object.__setattr__(self, name, cleaned)
+
     def merged(self, overrides: dict[str, str]) -> Metadata:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: str(v) for k, v in overrides.items() if k in known})
@@ -96,8 +71,6 @@ class Metadata:
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-
-METADATA_FIELDS = tuple(f.name for f in fields(Metadata))
 
 # Outlets by web host (suffix match) and by the names wires put in datelines.
 OUTLET_BY_HOST = {
@@ -165,32 +138,69 @@ def _normalize_date(value: object) -> str:
     return text
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
-    """Split YAML front matter off ``text``: (fields, rest, warning)."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text, None
+FRONT_MATTER_MAX = 64 * 1024  # a citation's fields, not a data file
+_LIST_MAX = 20  # authors joined from a list
+
+
+def _load_yaml(source: str) -> object:
+    """YAML as plain data, refusing what only an attack needs: aliases (a 400-byte "billion
+    laughs" expands to gigabytes) and very deep nesting. Raises ``ValueError`` saying why."""
     import yaml  # only files with front matter need it
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    for event in yaml.parse(source, Loader=loader):  # events never expand aliases
+        if isinstance(event, yaml.AliasEvent):
+            raise ValueError("front matter uses YAML aliases (*name), which are not read")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > 20:
+                raise ValueError("front matter is nested too deeply")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.load(source, Loader=loader)
+
+
+def _scalar(value: object) -> str | None:
+    """A front matter value as text: scalars, or a short list of scalars (authors); else None."""
+    if isinstance(value, list):
+        items = [_scalar(v) for v in value[:_LIST_MAX] if not isinstance(v, (list, dict))]
+        return ", ".join(v for v in items if v) or None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return clean_line(value)
+    return None
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str, str | None]:
+    """Split YAML front matter off ``text``: (fields, rest, warning).
+
+    Only scalar fields are kept, each cleaned after YAML has decoded its escapes.
+    """
+    match = _FRONT_MATTER.match(text[: FRONT_MATTER_MAX + 16])
+    if not match:
+        return {}, text, None
+    import yaml
+
     try:
-        data = yaml.safe_load(match.group(1) or "") or {}
+        data = _load_yaml(match.group(1) or "") or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         return {}, text, f"front matter is not valid YAML{where}; shown as text"
+    except ValueError as error:
+        return {}, text, f"{error}; shown as text"
     if not isinstance(data, dict):
         return {}, text, "front matter is not a YAML mapping; shown as text"
     result: dict[str, str] = {}
     lowered = {str(k).lower(): v for k, v in data.items()}
     for name, aliases in _FRONT_MATTER_ALIASES.items():
         for alias in aliases:
-            value = lowered.get(alias)
-            if value in (None, ""):
-                continue
-            if isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
-            result[name] = _normalize_date(value) if name == "date" else " ".join(str(value).split())
-            break
+            value = _scalar(lowered.get(alias))
+            if value:
+                result[name] = _normalize_date(value) if name == "date" else value
+                break
     return result, text[match.end() :], None
 
 

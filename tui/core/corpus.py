@@ -7,10 +7,12 @@ app shows, and the rest of the corpus loads.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISCHR, S_ISFIFO, S_ISREG
 from typing import NamedTuple
 
 from tui.core.article import Article
@@ -161,8 +163,8 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     return files, notices
 
 
-def _read_found(found: Found, stat: os.stat_result) -> tuple[Article | None, Notice | None]:
-    article, notice = read_article(found.path, stat)
+def _read_found(found: Found) -> tuple[Article | None, Notice | None]:
+    article, notice = read_article(found.path)
     if article is not None:
         article.location = found.real
     return article, notice
@@ -182,13 +184,47 @@ def _notice_for(article: Article) -> Notice | None:
     return None
 
 
-def read_article(path: Path, stat: os.stat_result | None = None) -> tuple[Article | None, Notice | None]:
+def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file, at most ``limit`` of them.
+
+    Opened non-blocking and checked with ``fstat`` on the open file, so a FIFO, a
+    device (``/dev/zero``) or a file swapped for one after it was listed never blocks
+    or streams forever. Raises ``OSError`` (with a plain ``strerror``) otherwise;
+    ``FileTooLarge`` past the limit, however the file reports its size.
+    """
+    limit = MAX_BYTES if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            kind = "a FIFO" if S_ISFIFO(stat.st_mode) else "a device" if S_ISCHR(stat.st_mode) else "a special file"
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
+        if stat.st_size > limit:
+            raise FileTooLarge(limit)
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise FileTooLarge(limit)
+        return b"".join(chunks), stat
+    finally:
+        os.close(fd)
+
+
+class FileTooLarge(Exception):
+    """More bytes than an article may have."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"larger than {limit // 2**20} MB")
+
+
+def read_article(path: Path) -> tuple[Article | None, Notice | None]:
     """Load one file: an Article (maybe with a warning) or a Notice saying why not."""
     try:
-        stat = stat or path.stat()
-        if stat.st_size > MAX_BYTES:
-            return None, Notice(path, f"skipped: larger than {MAX_BYTES // 2**20} MB", True)
-        data = path.read_bytes()
+        data, stat = read_bytes(path)
+    except FileTooLarge as error:
+        return None, Notice(path, f"skipped: {error}", True)
     except OSError as error:
         return None, Notice(path, f"skipped: cannot read ({error.strerror or error})", True)
     try:
@@ -241,14 +277,14 @@ class Corpus:
             elif defer:
                 corpus.pending.append((found, stat))
             else:
-                corpus.add(*_read_found(found, stat), cache=cache)
+                corpus.add(*_read_found(found), cache=cache)
         return corpus
 
     @staticmethod
     def read_pending(pending: list[tuple[Found, os.stat_result]], batch: int = 200) -> Iterator[list[tuple]]:
         """Read deferred files in batches (no shared state: safe in a worker thread)."""
         for start in range(0, len(pending), batch):
-            yield [_read_found(found, stat) for found, stat in pending[start : start + batch]]
+            yield [_read_found(found) for found, _ in pending[start : start + batch]]
 
     def add(self, article: Article | None, notice: Notice | None, *, cache: ArticleCache | None = None) -> bool:
         """Take one loaded file; False if it was skipped or a duplicate."""

@@ -25,6 +25,7 @@ a persisted history that undo and redo walk.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
@@ -65,6 +66,15 @@ class StoreError(UsageError):
 
 class StoreBusy(WorkFailed):
     """Another process held the write lock for too long."""
+
+
+class SaveFailed(WorkFailed):
+    """A change could not be written completely (a full disk, an immutable file): not saved."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        reason = error.strerror or str(error)
+        hint = " (is the disk full?)" if error.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+        super().__init__(f"{path}: not saved: cannot write ({reason}){hint}; the DB holds what it held before.")
 
 
 def backup_path(path: Path) -> Path:
@@ -178,6 +188,34 @@ def _decode(line: bytes) -> Record | None:
     return record if valid else None
 
 
+def append_line(journal: Path, length: int, line: bytes) -> int:
+    """Append ``line`` after the journal's first ``length`` bytes, completely and durably.
+
+    ``os.write`` may write less than asked (a full disk): the rest is written until
+    done or an error, and on any error the journal is cut back to ``length`` so it
+    never holds a torn line, and the error is raised. Returns the new length.
+    """
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        if os.fstat(fd).st_size > length:
+            os.ftruncate(fd, length)  # drop a torn tail before appending after it
+        view = memoryview(line)
+        try:
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, length)  # not acknowledged: not kept either
+            raise
+    finally:
+        os.close(fd)
+    return length + len(line)
+
+
 def _apply(tables: dict[str, Any], record: Record) -> None:
     for table, key, doc in record:
         if doc is None:
@@ -240,20 +278,7 @@ class AtomicStorage(Storage):
             self.snapshot()
         elif self.touched:
             record = [(t, k, self._tables.get(t, {}).get(k)) for t, k in self.touched]
-            line = _encode(record)
-            fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            try:
-                if os.fstat(fd).st_size != self.journal_bytes:
-                    os.ftruncate(fd, self.journal_bytes)  # drop a torn tail before appending after it
-                os.write(fd, line)
-                os.fsync(fd)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.ftruncate(fd, self.journal_bytes)  # not acknowledged: not kept either
-                raise
-            finally:
-                os.close(fd)
-            self.journal_bytes += len(line)
+            self.journal_bytes = append_line(self.journal, self.journal_bytes, _encode(record))
         self.touched.clear()
         self.untracked = self.dirty = False
 
@@ -369,6 +394,9 @@ class Store:
     """The annotations, metadata edits, opened folders and history of one workspace."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        # One real path for every file the store uses (snapshot, journal, lock, backup):
+        # through a symlink, they all live beside the target and the link stays a link.
+        path = Path(os.path.realpath(path))
         self.path = path
         self.readonly = readonly
         self._lock_fd: int | None = None
@@ -394,7 +422,11 @@ class Store:
             if path.exists():
                 self._reload_if_changed()
             else:
-                self._storage.snapshot()
+                try:
+                    self._storage.snapshot()
+                except OSError as error:
+                    self.close()
+                    raise StoreError(f"{path}: cannot create the DB here ({error.strerror or error}).") from None
                 self._signature = self._file_signature()
 
     # --- files and locking ---------------------------------------------------------
@@ -545,11 +577,13 @@ class Store:
             if self._storage.dirty:
                 self._storage.flush()
                 self._signature = self._file_signature()
-        except BaseException:
+        except BaseException as error:
             self._storage.touched.clear()
             self._storage.untracked = self._storage.dirty = False
             if self.path.exists():
                 self._reload()
+            if isinstance(error, OSError):
+                raise SaveFailed(self.path, error) from None
             raise
         finally:
             self._storage.deferred = False

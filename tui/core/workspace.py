@@ -63,6 +63,13 @@ def _searchable(annotation: Annotation) -> str:
     return " — ".join(" ".join(part.split()) for part in parts if part.strip())
 
 
+def _placed(annotation: Annotation, article: Article) -> Annotation:
+    """The annotation anchored in the article's current text (same fields otherwise)."""
+    result = anchor(article.text, annotation.selector)
+    start, end = result.span if result.span is not None else (-1, -1)
+    return replace(annotation, article_id=article.id, path=article.location, state=result.state, start=start, end=end)
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A search hit with what it points at."""
@@ -153,7 +160,7 @@ class Workspace:
         undoable changes); a read-only workspace keeps them in memory. Returns how many
         annotations changed.
         """
-        updates = []
+        updates: list[tuple[Annotation, Annotation]] = []  # (as read, as placed)
         for annotation in self.store.annotations():
             article = self.corpus.by_id(annotation.article_id)
             if article is not None and not article.fresh and (ids is None or annotation.id not in ids):
@@ -161,19 +168,24 @@ class Workspace:
             article = article or self.corpus.by_location(annotation.path)
             if article is None:
                 continue  # its article is not open in this session
-            result = anchor(article.text, annotation.selector)
-            start, end = result.span if result.span is not None else (-1, -1)
-            placed = replace(
-                annotation, article_id=article.id, path=article.location, state=result.state, start=start, end=end
-            )
+            placed = _placed(annotation, article)
             if placed != annotation:
-                updates.append(placed)
+                updates.append((annotation, placed))
         if updates and self.store.readonly:
-            self._overlay.update((a.id, a) for a in updates)
+            self._overlay.update((placed.id, placed) for _, placed in updates)
         elif updates:
+            # Anchoring a large corpus takes a while, and another process may have changed an
+            # annotation meanwhile: write only over the version that was anchored (compare and
+            # set, inside the locked change, after the store has re-read the DB); anchor a newer
+            # version again; leave a deleted one deleted.
             with self.store.change("re-anchor", record=False) as change:
-                for annotation in updates:
-                    change.put(annotation)
+                for read, placed in updates:
+                    current = self.store.annotation(read.id)
+                    if current is not None and current != read:
+                        article = self.corpus.by_id(current.article_id) or self.corpus.by_location(current.path)
+                        placed = _placed(current, article) if article is not None else current
+                    if current is not None and placed != current:
+                        change.put(placed)
         return len(updates)
 
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
@@ -226,3 +238,9 @@ class Workspace:
 
     def close(self) -> None:
         self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
