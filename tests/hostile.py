@@ -75,7 +75,59 @@ def write(folder: Path, *, big_megabytes: float = 5.0) -> dict[str, str | None]:
     os.symlink(folder / "does-not-exist.txt", folder / "dangling.txt")
     (folder / "sub").mkdir()
     os.symlink(folder, folder / "sub" / "loop")
+    # Front matter: escapes written the YAML way are only escapes after YAML decodes them.
+    (folder / "front-matter-escapes.md").write_text(
+        "---\n"
+        'title: "Title \\e]0;pwned\\a \\e]52;c;ZXZpbA==\\a \\e[31mred\\e[0m \\x9b2J \\ec end"\n'
+        'author: "First line\\nSecond line \\u202eevil"\n'
+        "outlet: [The Daily Example, {nested: mapping}]\n"
+        "---\n"
+        "Body of an article whose front matter hides escapes.\n"
+    )
+    expected["front-matter-escapes.md"] = "Body of an article whose front matter hides escapes."
+    # A YAML "billion laughs": 400 bytes that expand to gigabytes if aliases are followed.
+    bomb = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
+        bomb.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    (folder / "alias-bomb.md").write_text("\n".join([*bomb, "title: *i", "---", "The body after a bomb.", ""]))
+    expected["alias-bomb.md"] = "The body after a bomb."
+    # File names are outside input too.
+    (folder / "name \x1b]0;pwned\x07 with escapes.txt").write_text("An article with an escape in its file name.")
+    expected["name \x1b]0;pwned\x07 with escapes.txt"] = "An article with an escape in its file name."
+    (folder / "new\nline.txt").write_text("An article with a newline in its file name.")
+    expected["new\nline.txt"] = "An article with a newline in its file name."
+    # Files that are not files: a FIFO blocks a reader forever, /dev/zero never ends.
+    os.mkfifo(folder / "fifo.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
     return expected
 
 
-SKIPPED = {"binary.txt": "binary", "dangling.txt": "cannot read"}
+# What a hostile import file carries in every text field: a title change, a clipboard write,
+# a terminal reset and a screen clear.
+HOSTILE_ESCAPES = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1bc\x1b[2J\x9b31m"
+
+
+def import_file(article_id: str, exact: str) -> dict:
+    """A W3C annotation on ``exact`` whose quote context, note, tags and path carry escapes."""
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "urn:uuid:5d0c3b2e-8a37-4c61-9d1e-2f3a4b5c6d7e",
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "purpose": "commenting", "value": f"note {HOSTILE_ESCAPES} end"},
+            {"type": "TextualBody", "purpose": "tagging", "value": f"tag{HOSTILE_ESCAPES}"},
+        ],
+        "target": {
+            "source": f"urn:newsreader:article:{article_id}",
+            "selector": [{"type": "TextQuoteSelector", "exact": exact, "prefix": HOSTILE_ESCAPES, "suffix": ""}],
+        },
+        "newsreader": {"article": {"id": article_id, "path": f"x{HOSTILE_ESCAPES}.txt"}},
+    }
+
+
+SKIPPED = {
+    "binary.txt": "binary",
+    "dangling.txt": "cannot read",
+    "fifo.txt": "a FIFO, not a regular file",
+    "zero.txt": "a device, not a regular file",
+}

@@ -182,3 +182,70 @@ def test_annotate_occurrence_and_orphans_in_list(tmp_path: Path) -> None:
     rows = json.loads(run("list", "--json", str(folder), cwd=tmp_path).stdout)
     nyt = next(r for r in rows if r["outlet"] == "The New York Times")
     assert (nyt["annotations"], nyt["orphans"]) == (2, 1)
+
+
+def test_crash_log_is_private_and_never_written_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    def explode(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(__import__("tui.cli").cli.HANDLERS, "list", explode)
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    folder = tmp_path / f"newsreader-{os.getuid()}"
+    folder.mkdir(mode=0o700)
+    (folder / "crash.log").symlink_to(victim)  # someone aims the log at another file
+    assert main(["list"]) == 1
+    assert "could not write a crash log" in capsys.readouterr().err
+    assert victim.read_text() == "precious"
+    (folder / "crash.log").unlink()
+    assert main(["list"]) == 1
+    assert str(folder / "crash.log") in capsys.readouterr().err
+    assert "RuntimeError: boom" in (folder / "crash.log").read_text()
+    assert (folder / "crash.log").stat().st_mode & 0o777 == 0o600
+    folder.chmod(0o755)  # a folder others can write into is not private
+    assert main(["list"]) == 1
+    assert "not a private folder" in capsys.readouterr().err
+
+
+def test_output_a_terminal_cannot_encode_is_replaced_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Café “quoted” — 日本語\n---\nBody.\n")
+    result = run("list", str(folder), cwd=tmp_path, env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert "Caf? ?quoted? ? ???" in result.stdout
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1", "TERM": "xterm"}, {"TERM": "dumb"}, {"TERM": "xterm"}])
+def test_search_is_bold_only_on_a_terminal_that_wants_it(tmp_path: Path, env: dict[str, str]) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "search", "qualified law", str(SEEDS)],
+        cwd=tmp_path,
+        env={**environment, "PYTHONPATH": str(ROOT), **env},
+        stdout=terminal,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=60) == 0
+    os.close(controller)
+    bold = b"\x1b[1m" in output
+    assert bold == ("NO_COLOR" not in env and env["TERM"] != "dumb"), output[:300]
+    assert b"law enforcement personnel" in output

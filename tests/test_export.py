@@ -149,9 +149,31 @@ def test_markdown_export_of_hostile_passages(hostile_workspace: Workspace) -> No
     assert front["annotations"] == len(items) == len(HOSTILE_LINES) + 1
     assert front["orphans"] == 0 and front["changed"] == 0 and front["exported"] == "2026-01-01T00:00:00Z"
     assert blockquotes(body) == [normalized(i.quote) for i in items]
-    assert "#odd-tag" in body and "*my* note" in body
+    assert "#odd-tag" in body and "<p>*my* note</p>" in MarkdownIt("commonmark").render(body)  # notes are text
     html = MarkdownIt("commonmark").render(body)
     assert "<script>" not in html and "<b>" not in html and "<table" not in html
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["<!-- start", "```", "~~~ python", "<div>", "<script>", "    indented", "> quote", "- item", "[x]: http://e.x"],
+)
+def test_a_note_cannot_swallow_what_follows(hostile_workspace: Workspace, note: str) -> None:
+    """Whatever a note holds renders as its text, and every later passage still renders."""
+    first = hostile_workspace.annotations()[0]
+    with hostile_workspace.store.change("note") as change:
+        change.edit(first.id, note=f"{note}\nsecond line\n\n{note} again")
+    items = collect(hostile_workspace, Scope())
+    body = split_front_matter(markdown(items, scope=Scope(), exported="2026-01-01T00:00:00Z"))[1]
+    assert blockquotes(body) == [normalized(i.quote) for i in items]  # nothing after the note was swallowed
+    tokens = MarkdownIt("commonmark").parse(body)
+    texts = [
+        inline_text(t.children)
+        for t in tokens
+        if t.type == "inline" and ("again" in t.content or "second" in t.content)
+    ]
+    assert f"{note}\nsecond line" in texts and f"{note} again" in texts
+    assert not any(t.type in ("html_block", "fence", "code_block") for t in tokens)
 
 
 def test_markdown_marks_changed_and_orphaned(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -337,12 +359,31 @@ def test_import_foreign_annotation_finds_its_article(tmp_path: Path) -> None:
         (
             b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
             b' {"type": "TextPositionSelector", "start": "a", "end": 2}]}}]',
-            "must be integers",
+            "must be a whole number",
         ),
         (
             b'[{"type": "Annotation", "target": {"selector":'
             b' {"type": "TextQuoteSelector", "exact": "x", "prefix": 5}}}]',
             "prefix and suffix must be text",
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
+            b' {"type": "TextPositionSelector", "start": 18446744073709551615, "end": 18446744073709551616}]}}]',
+            "beyond any article's length",
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
+            b' {"type": "TextPositionSelector", "start": 18446744073709551615, "end": 18446744073709551615}]}}]',
+            "beyond any article's length",
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
+            b' {"type": "TextPositionSelector", "start": 1e300, "end": 1e300}]}}]',
+            "must be a whole number",
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "\\u001b[2J"}}}]',
+            "only control characters",
         ),
     ],
 )
@@ -411,3 +452,59 @@ def test_export_never_over_the_journal(tmp_path: Path) -> None:
         assert result.returncode == 2 and "annotation DB's files" in result.stderr
     assert journal.read_bytes() == before
     assert run("export", "-o", "~nosuchuser/x.md", cwd=tmp_path).returncode == 2
+
+
+def _w3c(exact: str, *, uid: str, start: int | None = None, end: int | None = None, note: str = "") -> dict:
+    selectors: list[dict] = [{"type": "TextQuoteSelector", "exact": exact}]
+    if start is not None:
+        selectors.append({"type": "TextPositionSelector", "start": start, "end": end})
+    document: dict = {"type": "Annotation", "id": f"urn:uuid:{uid}", "target": {"selector": selectors}}
+    if note:
+        document["bodyValue"] = note
+    return document
+
+
+def test_import_counts_a_repeated_id_once_and_says_so(tmp_path: Path) -> None:
+    uid = "0c7f2d8e-1b5a-4c3d-9e8f-7a6b5c4d3e2f"
+    path = tmp_path / "twice.json"
+    path.write_text(
+        json.dumps(
+            [
+                _w3c("whole-of-government approach", uid=uid, note="first"),
+                _w3c("whole-of-government approach", uid=uid, note="second"),
+            ]
+        )
+    )
+    db = tmp_path / "db.json"
+    result = run("import", str(path), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported 1:") and "1 new" in result.stdout
+    assert "1 repeated id(s) in the file counted once (the last one kept)" in result.stdout
+    exported = json.loads(run("export", "--format", "json", "--db", str(db), cwd=tmp_path).stdout)
+    assert [a["body"][0]["value"] for a in exported["first"]["items"]] == ["second"]
+
+
+def test_import_negative_positions_anchor_by_quote(tmp_path: Path) -> None:
+    path = tmp_path / "negative.json"
+    path.write_text(json.dumps([_w3c("whole-of-government approach", uid="1" * 32, start=-50, end=-20)]))
+    db = tmp_path / "db.json"
+    result = run("import", str(path), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 orphaned" in result.stdout
+    rows = json.loads(run("list", "--json", "--db", str(db), cwd=tmp_path).stdout)
+    assert sum(r["annotations"] for r in rows) == 1 and sum(r["orphans"] for r in rows) == 0
+
+
+def test_import_anchors_in_the_paths_given(tmp_path: Path) -> None:
+    """Articles outside the workspace, named on the command line, anchor the import."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "story.md").write_text("A council met on Tuesday. Residents packed the chamber to object.")
+    path = tmp_path / "import.json"
+    path.write_text(json.dumps([_w3c("Residents packed the chamber", uid="2" * 32)]))
+    db = tmp_path / "db.json"
+    result = run("import", str(path), str(elsewhere), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 re-anchored, 0 orphaned" in result.stdout
+    exported = run("export", str(elsewhere), "--db", str(db), cwd=tmp_path).stdout
+    assert "> Residents packed the chamber" in exported and "orphan" not in exported.lower().split("---")[-1]

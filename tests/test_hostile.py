@@ -19,7 +19,7 @@ from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.reader import Reader
 from tui.core.anchoring import Selector, anchor
 from tui.core.article import Article
-from tui.core.cleaning import clean_text
+from tui.core.cleaning import clean_text, printable
 from tui.core.export import blockquote
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -39,11 +39,47 @@ def test_list_survives_and_prints_no_escapes(corpus, tmp_path: Path) -> None:
         assert "\x1b" not in stream and not CONTROL.search(stream.replace("\n", ""))
     assert "[bold]x[/bold]" in result.stdout
     assert "binary" in result.stderr and "loops back" in result.stderr and "dangling.txt" in result.stderr
-    rows = json.loads(run("list", "--json", str(folder), cwd=tmp_path).stdout)
+    for name, reason in hostile.SKIPPED.items():
+        assert f"{name}: skipped" in result.stderr and reason in result.stderr, name
+    assert "front matter uses YAML aliases" in result.stderr
+    listed = run("list", "--json", str(folder), cwd=tmp_path)
+    assert not CONTROL.search(listed.stdout.replace("\n", ""))
+    rows = json.loads(listed.stdout)
     names = {Path(r["path"]).name for r in rows}
-    assert set(expected) <= names
-    assert "binary.txt" not in names and "dangling.txt" not in names
+    assert {printable(name) for name in expected} <= names  # file names shown escaped
+    assert not names & set(hostile.SKIPPED)
     assert next(r for r in rows if r["path"].endswith("empty.txt"))["empty"]
+    front = next(r for r in rows if r["path"].endswith("front-matter-escapes.md"))
+    assert front["title"].startswith("Title") and front["title"].endswith("end")
+    assert front["author"] == "First line Second line evil" and front["outlet"] == "The Daily Example"
+    for row in rows:
+        assert not any(CONTROL.search(str(value)) for value in row.values()), row
+
+
+def test_export_align_search_import_print_no_escapes(corpus, tmp_path: Path) -> None:
+    """Escapes hidden in front matter, file names and an imported file reach no output."""
+    folder, _ = corpus
+    db = ["--db", str(tmp_path / "db.json")]
+    front = next(folder.glob("front-matter-escapes.md"))
+    named = next(folder.glob("name *"))
+    assert run("annotate", str(front), "--quote", "Body of an article", *db, cwd=tmp_path).returncode == 0
+    article_id = run("list", "--json", str(front), *db, cwd=tmp_path).stdout.split('"id": "')[1][:12]
+    imports = tmp_path / "hostile-import.json"
+    imports.write_text(json.dumps(hostile.import_file(article_id, "whose front matter")))
+    outputs = [run("import", str(imports), str(folder), *db, cwd=tmp_path)]
+    assert outputs[0].returncode == 0, outputs[0].stderr
+    for export_format in ("markdown", "json", "overview"):
+        outputs.append(run("export", str(folder), "--format", export_format, *db, cwd=tmp_path))
+    outputs.append(run("align", str(front), str(named), *db, cwd=tmp_path))
+    outputs.append(run("align", str(front), str(named), "--json", *db, cwd=tmp_path))
+    outputs.append(run("search", "article", str(folder), *db, cwd=tmp_path))
+    for result in outputs:
+        assert result.returncode == 0, result.args
+        for stream in (result.stdout, result.stderr):
+            assert not CONTROL.search(stream.replace("\n", "")), (result.args, stream[:500])
+    markdown_export = outputs[1].stdout
+    assert "note  end" in markdown_export or "note end" in markdown_export
+    assert "#tag" in markdown_export and "whose front matter" in markdown_export
 
 
 def test_loaded_text_is_clean_and_literal(corpus) -> None:
@@ -120,3 +156,23 @@ def test_property_load_anchor_export(raw: str, data: st.DataObject) -> None:
     passage = article.text[start:end]
     if passage.strip():
         assert blockquotes(blockquote(passage)) == [normalized(passage)]
+
+
+async def test_app_shows_hostile_metadata_and_imported_annotations_literally(corpus, db: Path, in_root: Path) -> None:
+    """Front matter escapes and an imported annotation's escapes never reach the screen."""
+    from tui.core.export import import_annotations, parse_w3c
+    from tui.core.workspace import Workspace
+
+    folder, _ = corpus
+    front = next(folder.glob("front-matter-escapes.md"))
+    with Workspace.open([front], db=db, remember=False) as workspace:
+        article = workspace.corpus.articles[0]
+        imported = parse_w3c(json.dumps(hostile.import_file(article.id, "whose front matter")).encode())
+        import_annotations(workspace, imported, dry_run=False, label="import")
+    app = make_app(db, [front])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # the notes pane, all articles
+        svg = app.export_screenshot()
+        assert "Title" in svg and "note" in svg and "#tag" in svg
+        assert not CONTROL.search(svg.replace("\n", "")), CONTROL.search(svg.replace("\n", ""))

@@ -143,3 +143,60 @@ def test_damaged_db_every_command_exit_2_untouched(tmp_path: Path, good_db: byte
     assert sorted(p.name for p in db.parent.iterdir() if not p.name.endswith((".lock", ".sessions"))) == [
         "newsreader.json"
     ]
+
+
+def test_cli_on_a_full_disk_refuses_with_exit_1_and_keeps_every_acknowledged_save(tmp_path: Path) -> None:
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (not root?)")
+    try:
+        db = ["--db", str(mount / "newsreader.json")]
+        acknowledged, refused = [], None
+        for number in range(120):
+            result = run(
+                "annotate",
+                "000",
+                "--quote",
+                "IRS",
+                "--occurrence",
+                "1",
+                "--note",
+                f"{number} " + "n" * 3000,
+                *db,
+                cwd=tmp_path,
+            )
+            if result.returncode == 0:
+                acknowledged.append(result.stdout.strip())
+                continue
+            refused = result
+            break
+        assert refused is not None, "the disk never filled"
+        assert refused.returncode == 1 and "not saved" in refused.stderr and "disk full" in refused.stderr
+        assert "Traceback" not in refused.stderr and not refused.stdout  # no id: nothing acknowledged
+        with Store(mount / "newsreader.json", readonly=True) as store:
+            assert sorted(a.id for a in store.annotations()) == sorted(acknowledged)
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_an_immutable_journal_is_a_message_not_an_internal_error(tmp_path: Path) -> None:
+    db = tmp_path / "newsreader.json"
+    assert (
+        run("annotate", "000", "--quote", "whole-of-government approach", "--db", str(db), cwd=tmp_path).returncode == 0
+    )
+    journal = db.with_name(db.name + ".journal")
+    journal.touch()
+    if subprocess.run(["chattr", "+i", str(journal)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not available here")
+    try:
+        before = (db.read_bytes(), journal.read_bytes())
+        result = run(
+            "annotate", "000", "--quote", "Treasury Department", "--occurrence", "1", "--db", str(db), cwd=tmp_path
+        )
+        assert result.returncode == 1, result.stderr
+        assert "not saved" in result.stderr and "Operation not permitted" in result.stderr
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+        assert (db.read_bytes(), journal.read_bytes()) == before
+    finally:
+        subprocess.run(["chattr", "-i", str(journal)], check=False)

@@ -8,10 +8,13 @@ written to a log file in $TMPDIR and named in a one-line message.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import shutil
+import stat
 import sys
+import tempfile
 import textwrap
 import traceback
 from collections.abc import Callable, Sequence
@@ -44,7 +47,7 @@ A keyboard-first terminal reader and annotator for news research.
   newsreader list [PATH ...]       list articles with their annotation counts
   newsreader annotate ARTICLE --quote TEXT [--tag T]... [--note TEXT] [--color C]
   newsreader export [--format markdown|json|overview] [--article A] [--tag T] [--color C] [-o FILE]
-  newsreader import FILE [--dry-run]
+  newsreader import FILE [PATH ...] [--dry-run]
   newsreader align A B [C] [--json]   aligned passage groups across two or three sources
   newsreader search QUERY [PATH ...] [--json]   passages (and annotations) holding every term
 """
@@ -146,6 +149,9 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "import":
         parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
         parser.add_argument("file", metavar="FILE", type=Path)
+        parser.add_argument(
+            "paths", nargs="*", type=Path, metavar="PATH", help="articles to anchor in (default: the workspace folders)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; change nothing")
     return parser
 
@@ -295,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _output(args.output, data, db)
     problems = [i for i in items if i.changed or i.annotation.orphaned]
     for item in problems:
-        where = display_path(item.article.path) if item.article else item.annotation.path
+        where = display_path(item.article.path if item.article else item.annotation.path)
         what = "orphaned (not in the current text)" if item.annotation.orphaned else "text changed since annotated"
         print(
             f"newsreader: {printable(where)}: {what}: {shorten(item.annotation.selector.exact, 70)!r}", file=sys.stderr
@@ -318,13 +324,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         imported = parse_w3c(data)
     except UsageError as error:
         raise UsageError(f"{args.file}: {error}") from None
-    workspace = Workspace.open([], db=db_path(args.db), readonly=args.dry_run, remember=False)
+    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=args.dry_run, remember=False)
     try:
         report = import_annotations(workspace, imported, dry_run=args.dry_run, label=f"import {args.file.name}")
     finally:
         workspace.close()
     prefix = "would import" if args.dry_run else "imported"
-    print(f"{prefix} {len(imported)}: {report}")
+    print(f"{prefix} {len(imported) - report.repeated}: {report}")
     return 0
 
 
@@ -367,7 +373,7 @@ def side_by_side(alignment: Alignment, width: int) -> str:
             for i in range(height)
         ]
 
-    names = [a.meta.outlet or a.path.name for a in articles]
+    names = [a.meta.outlet or a.file_name for a in articles]
     out = [*row([wrap(n) for n in names]), "=" * min(width, column * count + 3 * (count - 1))]
     for number, group in enumerate(alignment.groups, 1):
         out.append(f"[{number}] {group.kind} · score {group.score:.2f}")
@@ -396,7 +402,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.limit > 0:
             found = itertools.islice(found, args.limit)
         rows = []
-        bold = sys.stdout.isatty()
+        bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM", "") not in ("", "dumb")
         for hit in found:
             context, span = hit.context()
             article = hit.article
@@ -456,10 +462,22 @@ HANDLERS = {
 
 
 def _crash_log(error: BaseException) -> str:
-    """Write the traceback somewhere a user can send it; return where."""
-    path = Path(os.environ.get("TMPDIR", "/tmp")) / "newsreader-crash.log"
+    """Write the traceback somewhere a user can send it; return where.
+
+    The log goes in a private folder of this user's (``$TMPDIR/newsreader-<uid>``, mode
+    0700, checked) and is opened without following links, so nobody can aim it elsewhere.
+    """
+    folder = Path(tempfile.gettempdir()) / f"newsreader-{os.getuid()}"
+    path = folder / "crash.log"
     try:
-        path.write_text("".join(traceback.format_exception(error)))
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            return f"(no crash log: {folder} is not a private folder of this user's)"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8", errors="replace") as log:
+            log.write("".join(traceback.format_exception(error)))
         return str(path)
     except OSError:
         return "(could not write a crash log)"
@@ -467,6 +485,9 @@ def _crash_log(error: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets a stand-in
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser(argv[0]).parse_args(argv[1:])

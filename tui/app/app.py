@@ -236,7 +236,7 @@ class NewsreaderApp(App[None]):
             for article in self.workspace.corpus.articles:
                 if article.id in by_article:
                     placed, orphans = self._entries(by_article[article.id])
-                    title = f"{article.meta.outlet or article.path.name} — {shorten(article.meta.title, 60)}"
+                    title = f"{article.meta.outlet or article.file_name} — {shorten(article.meta.title, 60)}"
                     groups.append(Group(title, placed + orphans))
         elif self.current is not None:
             placed, orphans = self._entries(self.workspace.annotations(self.current.id))
@@ -513,7 +513,7 @@ class NewsreaderApp(App[None]):
         screen = ExportScreen(
             folder=self.workspace.store.path.parent,
             article_id=article.id if article else None,
-            article_name=shorten(article.meta.title or article.path.name, 40) if article else "",
+            article_name=shorten(article.meta.title or article.file_name, 40) if article else "",
             tags=self.workspace.store.tags(),
             names=self.workspace.store.color_names(),
         )

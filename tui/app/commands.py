@@ -18,7 +18,7 @@ class ArticleCommands(Provider):
     def _entries(self) -> list[tuple[str, str, str]]:
         app: NewsreaderApp = self.app  # type: ignore[assignment]
         return [
-            (f"Open: {a.meta.title or a.path.name}", a.citation() or a.path.name, a.id)
+            (f"Open: {a.meta.title or a.file_name}", a.citation() or a.file_name, a.id)
             for a in app.workspace.corpus.articles
         ]
 

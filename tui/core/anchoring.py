@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tui.core.cleaning import clean_text
 from tui.core.passages import Span
 
 CONTEXT = 32  # characters of prefix and suffix kept, as Hypothesis does
@@ -64,10 +65,11 @@ class Selector:
 
     @classmethod
     def from_dict(cls, data: dict) -> Selector:
+        """A stored selector; its text cleaned as an article's is (a DB is outside input too)."""
         return cls(
-            str(data["exact"]),
-            str(data.get("prefix", "")),
-            str(data.get("suffix", "")),
+            clean_text(str(data["exact"])),
+            clean_text(str(data.get("prefix") or "")),
+            clean_text(str(data.get("suffix") or "")),
             int(data["start"]),
             int(data["end"]),
         )

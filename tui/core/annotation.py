@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from tui.core.anchoring import AnchorState, Selector
+from tui.core.cleaning import clean_line, clean_text
 from tui.core.passages import Span
 
+TAG_MAX = 100  # characters: a label, not a note
 COLORS = ("yellow", "red", "green", "blue", "purple")  # keys 1-5
 HIGHLIGHT_HEX = {"yellow": "#f5c518", "red": "#f05252", "green": "#31c48d", "blue": "#3f83f8", "purple": "#ac94fa"}
 DEFAULT_COLOR_NAMES = {
@@ -36,6 +39,11 @@ def resolve_color(value: str, names: dict[str, str] | None = None) -> str | None
 def normalize_tag(tag: str) -> str:
     """Tags are trimmed, with inner whitespace collapsed; case is kept as typed."""
     return " ".join(tag.strip().strip(",#").split())
+
+
+def clean_tags(values: Iterable[object]) -> tuple[str, ...]:
+    """Tags from outside (a DB, an import): cleaned, one line each, no empties, no repeats."""
+    return tuple(dict.fromkeys(t for t in (normalize_tag(clean_line(v, TAG_MAX)) for v in values) if t))
 
 
 def parse_tags(value: str) -> tuple[str, ...]:
@@ -125,11 +133,11 @@ class Annotation:
             article_id=str(doc["article_id"]),
             path=str(doc.get("path", "")),
             selector=selector,
-            color=str(doc.get("color", "yellow")),
-            tags=tuple(str(t) for t in doc.get("tags", ())),
-            note=str(doc.get("note", "")),
-            created=str(doc.get("created", "")),
-            updated=str(doc.get("updated", "")),
+            color=color if (color := doc.get("color")) in COLORS else "yellow",
+            tags=clean_tags(doc.get("tags", ())),
+            note=clean_text(str(doc.get("note", ""))),
+            created=clean_line(doc.get("created", ""), 40),
+            updated=clean_line(doc.get("updated", ""), 40),
             state=AnchorState(anchor.get("state", AnchorState.ANCHORED)),
             start=int(anchor.get("start", selector.start)),
             end=int(anchor.get("end", selector.end)),

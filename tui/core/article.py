@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from sentencex import segment
 
-from tui.core.cleaning import clean_line, clean_text
+from tui.core.cleaning import clean_line, clean_text, printable
 from tui.core.passages import Span, paragraphs
 
 
@@ -376,6 +376,11 @@ class Article:
     @location.setter
     def location(self, real: str) -> None:
         self._location = real
+
+    @property
+    def file_name(self) -> str:
+        """The file's name as shown: control characters in it escaped."""
+        return printable(self.path.name)
 
     @property
     def is_empty(self) -> bool:

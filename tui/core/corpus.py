@@ -338,7 +338,7 @@ class Corpus:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            listed = ", ".join(f"{a.id} ({a.path.name})" for a in matches[:5])
+            listed = ", ".join(f"{a.id} ({a.file_name})" for a in matches[:5])
             raise UsageError(f"{ref!r} matches {len(matches)} articles: {listed}; give more of the id")
         raise UsageError(f"no article {ref!r} (give a path or an id from `newsreader list`)")
 

@@ -19,8 +19,9 @@ import orjson
 import yaml
 
 from tui.core.anchoring import AnchorState, Selector, anchor
-from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, now
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, clean_tags, now
 from tui.core.article import Article
+from tui.core.cleaning import clean_line, clean_text
 from tui.core.errors import UsageError
 from tui.core.workspace import Workspace, display_path
 
@@ -67,7 +68,7 @@ class Scope:
     def label(self) -> str:
         parts = []
         if self.articles:
-            parts.append("article " + ", ".join(a.meta.title or a.path.name for a in self.articles))
+            parts.append("article " + ", ".join(a.meta.title or a.file_name for a in self.articles))
         if self.tags:
             parts.append("tag " + ", ".join(f"#{t}" for t in self.tags))
         if self.colors:
@@ -139,21 +140,26 @@ def escape_inline(text: str) -> str:
 _EDGE_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
 
 
-def blockquote(passage: str) -> str:
-    """A blockquote that renders to exactly ``passage``.
+def literal(text: str) -> list[str]:
+    """Markdown lines that render to exactly ``text``, and can open nothing that outlives them.
 
-    Lines of one paragraph are joined with hard breaks (a backslash at the end of
-    the line); a blank line in the passage separates quoted paragraphs.
+    Every line is escaped (``escape_inline``); lines of one paragraph are joined with
+    hard breaks (a backslash at the end of the line); a blank line separates paragraphs.
     """
-    passage = _EDGE_BLANK_LINES.sub("", passage)  # blank lines at the edges cannot be quoted
-    paragraphs = [p for p in re.split(r"\n(?:[ \t]*\n)+", passage) if p.strip()] or [""]
+    text = _EDGE_BLANK_LINES.sub("", text)  # blank lines at the edges cannot be shown
+    paragraphs = [p for p in re.split(r"\n(?:[ \t]*\n)+", text) if p.strip()] or [""]
     out: list[str] = []
     for number, paragraph in enumerate(paragraphs):
         if number:
-            out.append(">")
+            out.append("")
         lines = [escape_inline(line) for line in paragraph.split("\n")]
-        out += [f"> {line}\\" for line in lines[:-1]] + [f"> {lines[-1]}".rstrip()]
-    return "\n".join(out)
+        out += [f"{line}\\" for line in lines[:-1]] + [lines[-1]]
+    return out
+
+
+def blockquote(passage: str) -> str:
+    """A blockquote that renders to exactly ``passage``."""
+    return "\n".join(f"> {line}".rstrip() for line in literal(passage))
 
 
 def tag_label(tag: str) -> str:
@@ -164,7 +170,7 @@ def tag_label(tag: str) -> str:
 
 def _citation(article: Article | None, annotation: Annotation) -> str:
     if article is None:
-        return escape_inline(f"article not loaded in this session · {annotation.path}")
+        return escape_inline(f"article not loaded in this session · {display_path(annotation.path)}")
     return escape_inline(" · ".join(p for p in (article.citation(), display_path(article.path)) if p))
 
 
@@ -173,8 +179,8 @@ def _item_markdown(item: Item, color_names: dict[str, str]) -> list[str]:
     lines = [blockquote(item.quote), ""]
     if annotation.tags:
         lines += [" ".join(tag_label(t) for t in annotation.tags), ""]
-    if annotation.note:
-        lines += [annotation.note.strip(), ""]
+    if annotation.note.strip():
+        lines += [*literal(annotation.note), ""]  # as typed: a note is text, never markup
     details = [f"{annotation.color} ({color_names.get(annotation.color, annotation.color)})"]
     if annotation.orphaned:
         details.append("orphaned: not found in the current text; the quote is as annotated")
@@ -284,7 +290,7 @@ def w3c_annotation(item: Item) -> dict[str, Any]:
             "color": a.color,
             "article": {
                 "id": a.article_id,
-                "path": display_path(item.article.path) if item.article else a.path,
+                "path": display_path(item.article.path if item.article else a.path),
                 "title": item.article.meta.title if item.article else "",
                 "outlet": item.article.meta.outlet if item.article else "",
             },
@@ -382,11 +388,7 @@ def parse_w3c(data: bytes) -> list[Imported]:
         context = {part: quote.get(part) or "" for part in ("prefix", "suffix")}  # null: none given
         if not all(isinstance(text, str) for text in context.values()):
             raise UsageError(f"{where}: TextQuoteSelector prefix and suffix must be text")
-        try:
-            start = int(position["start"]) if position else -1
-            end = int(position["end"]) if position else -1
-        except (TypeError, ValueError, KeyError):
-            raise UsageError(f"{where}: TextPositionSelector start and end must be integers") from None
+        start, end = _position(position, where)
         bodies = item.get("body") or []
         bodies = bodies if isinstance(bodies, list) else [bodies]
         notes = [
@@ -405,20 +407,47 @@ def parse_w3c(data: bytes) -> list[Imported]:
             article.get("id") or (source[len(ARTICLE_URN) :] if str(source).startswith(ARTICLE_URN) else "")
         )
         color = extra.get("color") or str(target.get("styleClass", "")).removeprefix("newsreader-")
+        exact = clean_text(quote["exact"])
+        if not exact.strip():
+            raise UsageError(f"{where}: the TextQuoteSelector's exact quote is only control characters")
         imported.append(
             Imported(
                 id=_local_id(item.get("id"), f"{source}#{quote['exact']}"),
-                article_id=article_id,
+                article_id=clean_line(article_id, 64),
                 path=str(article.get("path") or ""),
-                selector=Selector(quote["exact"], context["prefix"], context["suffix"], start, end),
+                selector=Selector(exact, clean_text(context["prefix"]), clean_text(context["suffix"]), start, end),
                 color=color if color in COLORS else "yellow",
-                tags=tuple(dict.fromkeys(t for t in tags if t)),
-                note="\n\n".join(n for n in notes if n),
-                created=str(item.get("created") or ""),
-                updated=str(item.get("modified") or item.get("created") or ""),
+                tags=clean_tags(tags),
+                note=clean_text("\n\n".join(n for n in notes if n)),
+                created=clean_line(item.get("created") or "", 40),
+                updated=clean_line(item.get("modified") or item.get("created") or "", 40),
             )
         )
     return imported
+
+
+POSITION_MAX = 2**53  # characters; past this a position is not a position in any article
+
+
+def _position(selector: dict | None, where: str) -> tuple[int, int]:
+    """A TextPositionSelector's start and end; (-1, -1) (anchor by quote) when absent or negative.
+
+    A value that is not a whole number, or past any article's length, is bad input.
+    """
+    if selector is None:
+        return -1, -1
+    values = []
+    for part in ("start", "end"):
+        value = selector.get(part)
+        if isinstance(value, float) and value.is_integer() and abs(value) <= POSITION_MAX:
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise UsageError(f"{where}: TextPositionSelector {part} must be a whole number, not {value!r:.40}")
+        if value > POSITION_MAX:
+            raise UsageError(f"{where}: TextPositionSelector {part} {value:.3g} is beyond any article's length")
+        values.append(value)
+    start, end = values
+    return (start, end) if 0 <= start <= end else (-1, -1)
 
 
 # --- tag × outlet overview --------------------------------------------------------------
@@ -472,12 +501,16 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    repeated: int = 0  # entries whose id came earlier in the same file
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.anchored} anchored, {self.reanchored} re-anchored, {self.orphaned} orphaned; "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
         )
+        if self.repeated:
+            text += f"; {self.repeated} repeated id(s) in the file counted once (the last one kept)"
+        return text
 
 
 def _article_for(workspace: Workspace, imported: Imported) -> Article | None:
@@ -499,9 +532,10 @@ def import_annotations(
 
     Ids are kept, so importing the same file again updates nothing and duplicates nothing.
     """
-    report = ImportReport()
+    unique = list({entry.id: entry for entry in imported}.values())
+    report = ImportReport(repeated=len(imported) - len(unique))
     changed: list[Annotation] = []
-    for entry in imported:
+    for entry in unique:
         article = _article_for(workspace, entry)
         result = anchor(article.text, entry.selector) if article is not None else None
         selector = entry.selector

@@ -13,6 +13,7 @@ from tui.core.anchoring import anchor
 from tui.core.annotation import Annotation
 from tui.core.article import Article
 from tui.core.cache import ArticleCache
+from tui.core.cleaning import printable
 from tui.core.corpus import Corpus, Notice
 from tui.core.errors import UsageError
 from tui.core.passages import Span
@@ -43,17 +44,19 @@ def bundled_seeds() -> Path:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as a user would type it: relative to here when inside, ``~`` for home."""
+    """A path as a user would type it: relative to here when inside, ``~`` for home.
+
+    File names are outside input: control characters (an escape, a newline) are shown escaped.
+    """
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        pass
-    home = Path.home()
-    try:
-        return "~/" + str(path.resolve().relative_to(home))
-    except (ValueError, OSError):
-        return str(path)
+        try:
+            shown = "~/" + str(path.resolve().relative_to(Path.home()))
+        except (ValueError, OSError):
+            shown = str(path)
+    return printable(shown)
 
 
 def _searchable(annotation: Annotation) -> str:

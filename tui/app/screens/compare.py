@@ -82,12 +82,12 @@ class CompareScreen(Screen[None]):
 
     def _header(self, number: int) -> Content:
         article = self.alignment.articles[number]
-        citation = article.citation() or article.path.name
+        citation = article.citation() or article.file_name
         unique = len(self.alignment.unique[number])
         return Content.assemble(
             (citation, "bold $accent"),
             "\n",
-            (shorten(article.meta.title or article.path.name, 70), "bold"),
+            (shorten(article.meta.title or article.file_name, 70), "bold"),
             "\n",
             (f"{unique} passage{'s' if unique != 1 else ''} only here (o shows them)", "$text-muted"),
         )
@@ -168,7 +168,7 @@ class CompareScreen(Screen[None]):
                 reader.action_clear_selection()  # this source has no passage in the group
         figures = [f.text for p in group.passages for f in p.figures]
         missing = [
-            self.alignment.articles[n].meta.outlet or self.alignment.articles[n].path.name
+            self.alignment.articles[n].meta.outlet or self.alignment.articles[n].file_name
             for n in range(len(self.readers))
             if n not in present
         ]
@@ -187,7 +187,7 @@ class CompareScreen(Screen[None]):
         self.show_unique = not self.show_unique
         self._mark()
         counts = ", ".join(
-            f"{a.meta.outlet or a.path.name}: {len(u)}"
+            f"{a.meta.outlet or a.file_name}: {len(u)}"
             for a, u in zip(self.alignment.articles, self.alignment.unique, strict=True)
         )
         text = f" only in one source (◆): {counts}" if self.show_unique else " unique passages hidden"

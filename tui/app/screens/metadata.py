@@ -32,7 +32,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.assemble(("Edit metadata", "bold"), "  ", (self.article.path.name, "$text-muted")))
+            yield Static(Content.assemble(("Edit metadata", "bold"), "  ", (self.article.file_name, "$text-muted")))
             with Grid(id="metadata-fields"):
                 for name in METADATA_FIELDS:
                     yield Label(LABELS[name])

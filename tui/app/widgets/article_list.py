@@ -26,7 +26,7 @@ ROWS = 4  # title, title continued, details, rule
 
 
 def title_of(article: Article) -> str:
-    return f"(empty) {article.path.name}" if article.is_empty else (article.meta.title or article.path.name)
+    return f"(empty) {article.file_name}" if article.is_empty else (article.meta.title or article.file_name)
 
 
 def details_of(article: Article, notes: int, width: int = 0) -> str:

@@ -56,7 +56,7 @@ class Selection:
 def header_lines(article: Article) -> list[tuple[LineKind, str]]:
     """The metadata block shown above the text."""
     meta = article.meta
-    lines: list[tuple[LineKind, str]] = [("title", meta.title or article.path.name)]
+    lines: list[tuple[LineKind, str]] = [("title", meta.title or article.file_name)]
     citation = article.citation()
     lines.append(("meta", citation or "outlet, author and date unknown — press e in the article list to add them"))
     if meta.url:
