@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from tests.conftest import SEEDS, make_app
@@ -426,3 +429,32 @@ async def test_notes_pane_keeps_its_cursor_after_an_edit(db: Path, in_root: Path
         await pilot.press("x")
         await pilot.pause()
         assert [a.selector.exact for a in app.workspace.store.annotations()] == [QUOTE]
+
+
+async def test_a_note_that_cannot_be_saved_stays_on_screen(
+    db: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk refuses the change: the app says "Not saved" and the typed note is kept to retry."""
+    app = make_app(db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_reader(pilot)
+        await find(pilot, QUOTE)
+        real_write = os.write
+
+        def full_disk(fd: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", full_disk)
+        await pilot.press("a", *"Check the 2,100 figure.", "ctrl+s")
+        await pilot.pause()
+        assert app.workspace.store.annotations() == []
+        assert isinstance(app.screen, NoteScreen)
+        assert app.screen.query_one(TextArea).text == "Check the 2,100 figure."
+        await pilot.pause()
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("Not saved" in toast and "disk" in toast for toast in toasts), toasts
+        monkeypatch.setattr(os, "write", real_write)  # space freed: the same keys save it
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteScreen)
+        assert [a.note for a in app.workspace.store.annotations()] == ["Check the 2,100 figure."]

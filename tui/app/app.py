@@ -294,8 +294,8 @@ class NewsreaderApp(App[None]):
             return annotation
         return None
 
-    def _edit(self, annotation_id: str, label: str, **values: object) -> None:
-        self._write(label, lambda change: change.edit(annotation_id, **values))
+    def _edit(self, annotation_id: str, label: str, **values: object) -> bool:
+        return self._write(label, lambda change: change.edit(annotation_id, **values))
 
     # --- messages up ------------------------------------------------------------------
 
@@ -437,21 +437,30 @@ class NewsreaderApp(App[None]):
         from tui.app.screens.annotate import NoteScreen, TagScreen
 
         quote = self._quote(annotation, selection, reader)
+        field = "tags" if action == "tag" else "note"
+
+        def ask(value: tuple[str, ...] | str) -> None:
+            if action == "tag":
+                self.push_screen(TagScreen(quote, value, self.workspace.store.tags()), done)  # type: ignore[arg-type]
+            else:
+                self.push_screen(NoteScreen(quote, value), done)  # type: ignore[arg-type]
 
         def done(value: tuple[str, ...] | str | None) -> None:
             if value is None:
                 return
-            field = "tags" if action == "tag" else "note"
             if annotation is not None:
-                self._edit(annotation.id, action, **{field: value})
-            elif selection is not None:
-                self._create(reader, selection, **{field: value})
+                saved = self._edit(annotation.id, action, **{field: value})
+            else:
+                saved = selection is not None and self._create(reader, selection, **{field: value}) is not None
+            if not saved:  # the write failed and said so: the typed text stays on screen, to retry or drop
+                ask(value)
 
-        if action == "tag":
-            tags = annotation.tags if annotation else ()
-            self.push_screen(TagScreen(quote, tags, self.workspace.store.tags()), done)
-        elif action == "note":
-            self.push_screen(NoteScreen(quote, annotation.note if annotation else ""), done)
+        if annotation is not None:
+            ask(annotation.tags if action == "tag" else annotation.note)
+        elif not quote.strip():
+            self.notify("The selection is only whitespace.", severity="warning")
+        elif action in ("tag", "note"):
+            ask(() if action == "tag" else "")
 
     def _delete(self, annotation_id: str) -> None:
         if self._write("delete", lambda change: change.delete(annotation_id)):
