@@ -167,3 +167,36 @@ def test_property_any_text_any_selector(text: str, data: st.DataObject) -> None:
     if result.span is not None:
         assert 0 <= result.span.start < result.span.end <= len(other)
     assert anchor(text, selector).span == (start, end)
+
+
+def test_a_reanchored_passage_does_not_drift_across_unrelated_edits(tmp_path) -> None:
+    """Once re-anchored onto "Many residents packed the chamber.", later edits elsewhere keep it there."""
+    from tui.core.annotation import Annotation
+    from tui.core.workspace import Workspace
+
+    article = tmp_path / "council.md"
+    intro = "The council met on Tuesday evening to vote on the budget. "
+    article.write_text(intro + "Residents packed the chamber. The vote was delayed until March.\n")
+    db = tmp_path / "db.json"
+
+    def passages() -> list[str]:
+        with Workspace.open([article], db=db, remember=False) as workspace:
+            found = workspace.corpus.articles[0]
+            return [a.current_text(found.text) for a in workspace.annotations()]
+
+    with Workspace.open([article], db=db, remember=False) as workspace:
+        found = workspace.corpus.articles[0]
+        start = found.text.index("Residents")
+        span = (start, start + len("Residents packed the chamber."))
+        annotation = Annotation.new(found.id, found.location, Selector.of(found.text, *span))
+        with workspace.store.change("highlight") as change:
+            change.put(annotation)
+    article.write_text(intro + "Many residents packed the chamber. The vote was delayed until March.\n")
+    first = passages()
+    assert first in (["Many residents packed the chamber."], ["residents packed the chamber."])
+    for edit in ("The vote was put off until March.", "The vote was put off until April, officials said."):
+        article.write_text("Updated: " + intro + "Many residents packed the chamber. " + edit + "\n")
+        assert passages() == first  # neither grows nor shrinks
+    # The words it was made on come back: it goes back to them.
+    article.write_text(intro + "Residents packed the chamber. The vote was delayed until March.\n")
+    assert passages() == ["Residents packed the chamber."]

@@ -360,6 +360,12 @@ async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ColorNamesScreen)
+        app.screen.query_one("#color-purple", Input).value = "Confirmed"  # green's name: refused, kept on screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ColorNamesScreen)
+        assert any("green and purple are both named" in n.message for n in app._notifications)
+        app.screen.query_one("#color-purple", Input).value = "key quote"
         app.screen.query_one("#color-red", Input).value = "contradicts another outlet"
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -249,3 +249,19 @@ def test_search_is_bold_only_on_a_terminal_that_wants_it(tmp_path: Path, env: di
     bold = b"\x1b[1m" in output
     assert bold == ("NO_COLOR" not in env and env["TERM"] != "dumb"), output[:300]
     assert b"law enforcement personnel" in output
+
+
+def test_help_and_readme_list_every_option_of_every_command() -> None:
+    """``--help`` is generated from the parsers; the README's command block must name the same options."""
+    import re as regex_module
+
+    from tui.cli import COMMANDS, usage_line
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Command line", 1)[1].split("```", 2)[1]
+    for command in COMMANDS:
+        line = next((row for row in block.splitlines() if row.startswith(f"newsreader {command} ")), None)
+        assert line is not None, f"README's command block lacks `newsreader {command}`"
+        options = set(regex_module.findall(r"--[a-z-]+|-o\b", usage_line(command)))
+        missing = {o for o in options if o not in line}
+        assert not missing, f"README's `newsreader {command}` line lacks {sorted(missing)}"

@@ -416,6 +416,8 @@ def test_export_cli_scopes_strict_and_safety(tmp_path: Path) -> None:
     assert "2,100 trained" in result.stdout and "qualified law" not in result.stdout
     assert run("export", "--strict", cwd=tmp_path).returncode == 0
     result = run("export", "--tag", "no-such-tag", cwd=tmp_path)
+    assert result.returncode == 1 and "no annotation has the tag #no-such-tag" in result.stderr
+    result = run("export", "--tag", "figures", "--color", "blue", cwd=tmp_path)
     assert result.returncode == 0 and "no annotations in this scope" in result.stderr
     # Refuses to write the export over the DB.
     result = run("export", "-o", str(db), cwd=tmp_path)
@@ -508,3 +510,85 @@ def test_import_anchors_in_the_paths_given(tmp_path: Path) -> None:
     assert "1 re-anchored, 0 orphaned" in result.stdout
     exported = run("export", str(elsewhere), "--db", str(db), cwd=tmp_path).stdout
     assert "> Residents packed the chamber" in exported and "orphan" not in exported.lower().split("---")[-1]
+
+
+def test_metadata_edits_and_url_round_trip_through_json(tmp_path: Path) -> None:
+    """Retitled, with an author and a URL: the export carries them, an import into an empty DB
+    restores them, and the second export is byte-identical to the first."""
+    from tui.core.store import Store
+
+    first_db = tmp_path / "first.json"
+    assert run("annotate", "000", "--quote", "whole-of-government approach", "--db", str(first_db), cwd=tmp_path)
+    with Store(first_db) as store, store.change("edit metadata") as change:
+        seed = json.loads(run("list", "--json", "--db", str(first_db), cwd=tmp_path).stdout)[0]
+        edits = {"title": "IRS agents for immigration", "author": "T. Hesson", "url": "https://example.org/irs?a=1&b=2"}
+        change.set_overrides(seed["id"], edits)
+    markdown_out = run("export", "--db", str(first_db), cwd=tmp_path).stdout
+    assert "## IRS agents for immigration" in markdown_out
+    citation = next(line for line in markdown_out.splitlines() if line.startswith("Reuters"))
+    assert "T. Hesson" in citation and "<https://example.org/irs?a=1&b=2>" in citation and " · accessed 20" in citation
+    html = MarkdownIt().render(citation)
+    assert 'href="https://example.org/irs?a=1&amp;b=2"' in html
+    exported = tmp_path / "e.json"
+    assert run("export", "--format", "json", "-o", str(exported), "--db", str(first_db), cwd=tmp_path).returncode == 0
+    item = json.loads(exported.read_text())["first"]["items"][0]
+    assert item["target"]["source"] == "https://example.org/irs?a=1&b=2"
+    assert item["newsreader"]["article"]["edited"] == dict(sorted(edits.items()))
+    assert item["newsreader"]["article"]["accessed"].startswith("20")
+    assert w3c_checker(exported).returncode == 0
+    second_db = tmp_path / "second.json"
+    result = run("import", str(exported), "--db", str(second_db), cwd=tmp_path)
+    assert "metadata edits restored for 1 article(s)" in result.stdout, result.stdout
+    rows = json.loads(run("list", "--json", "--db", str(second_db), cwd=tmp_path).stdout)
+    assert (rows[0]["title"], rows[0]["author"]) == ("IRS agents for immigration", "T. Hesson")
+    again = tmp_path / "again.json"
+    assert run("export", "--format", "json", "-o", str(again), "--db", str(second_db), cwd=tmp_path).returncode == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_tags_are_one_tag_whatever_their_case(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert run(
+        "annotate",
+        "000",
+        "--quote",
+        "whole-of-government approach",
+        "--tag",
+        "Logistics",
+        "--db",
+        str(db),
+        cwd=tmp_path,
+    )
+    result = run("annotate", "002", "--quote", "2,100", "--tag", "logistics", "--db", str(db), cwd=tmp_path)
+    assert "#Logistics" in result.stderr  # the tag in use keeps its spelling
+    overview_out = run("export", "--format", "overview", "--db", str(db), cwd=tmp_path).stdout
+    assert [line for line in overview_out.splitlines() if "ogistics" in line] == ["| Logistics | 1 | 1 | 2 |"]
+    exported = run("export", "--tag", "LOGISTICS", "--db", str(db), cwd=tmp_path).stdout
+    assert exported.count("> ") == 2
+
+
+def test_export_of_a_tag_nobody_used_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    assert run(
+        "annotate", "000", "--quote", "whole-of-government approach", "--tag", "figures", "--db", str(db), cwd=tmp_path
+    )
+    result = run("export", "--tag", "figurs", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "no annotation has the tag #figurs; closest: #figures" in result.stderr
+
+
+def test_export_finds_an_annotated_article_outside_the_workspace(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "memo.md").write_text("# A memo\n\nThe committee met on Tuesday and voted to delay the plan.\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    db = work / "db.json"
+    memo = str(elsewhere / "memo.md")
+    assert run("annotate", memo, "--quote", "voted to delay", "--db", str(db), cwd=work).returncode == 0
+    exported = run("export", "--strict", "--db", str(db), cwd=work)
+    assert exported.returncode == 0, exported.stderr
+    assert (
+        "## A memo" in exported.stdout and "not loaded" not in exported.stdout and "not verified" not in exported.stdout
+    )
+    assert "memo.md" in exported.stdout

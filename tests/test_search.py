@@ -140,3 +140,20 @@ def test_annotation_hits_in_reading_order(workspace: Workspace) -> None:
             change.put(Annotation.new(reuters.id, reuters.location, Selector.of(reuters.text, start, start + 3)))
     found = [f.annotation.start for f in workspace.search("the") if f.annotation is not None]
     assert found == starts
+
+
+def test_quotes_match_whole_words_and_whole_graphemes() -> None:
+    from tui.core.passages import Span, selected_passage, whole_graphemes
+    from tui.core.search import find_all, find_quote
+
+    text = "On the other hand, the café (cafe\u0301 vs cafe\u0301) served 👍🏽 and 👩\u200d💻."
+    assert [text[s.start : s.end] for s in find_quote(text, "the")] == ["the", "the"]  # not in "other"
+    assert [text[s.start : s.end] for s in find_quote(text, "café vs café")] == ["cafe\u0301 vs cafe\u0301"]
+    assert [text[s.start : s.end] for s in find_all(text, "cafe")] == ["café", "cafe\u0301", "cafe\u0301"]
+    thumb = text.index("👍")
+    assert whole_graphemes(text, Span(thumb, thumb + 1)) == Span(thumb, thumb + 2)  # the skin tone stays
+    coder = text.index("👩")
+    assert whole_graphemes(text, Span(coder + 2, coder + 3)) == Span(coder, coder + 3)  # the ZWJ sequence
+    accent = text.index("cafe\u0301")
+    assert selected_passage(text, Span(accent - 2, accent + 4)) == Span(accent - 1, accent + 5)
+    assert selected_passage(text, Span(0, 0)) is None and selected_passage(text, Span(2, 3)) is None

@@ -135,3 +135,24 @@ async def test_down_and_enter_together_open_the_first_search_result(db: Path, in
         assert app.screen is app.screen_stack[0] and app.focused is app.reader
         span = app.reader.selection
         assert span is not None and app.reader.article.text[span.start : span.end] == "Guantanamo"
+
+
+async def test_tab_completes_what_was_typed_however_fast_and_keeps_the_tag_s_spelling(db: Path, in_root: Path) -> None:
+    """``t figu tab enter`` in one burst saves #figures; ``lo`` tab completes to ``Logistics`` as stored."""
+    from tui.core.anchoring import Selector
+    from tui.core.annotation import Annotation
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = app.workspace.corpus.articles[0]
+        with app.workspace.store.change("setup") as change:
+            for tags, where in ((("figures",), "IRS"), (("Logistics",), "Noem")):
+                at = article.text.index(where)
+                change.put(
+                    Annotation.new(article.id, article.location, Selector.of(article.text, at, at + 3), tags=tags)
+                )
+        burst(app, "enter", "/" + QUOTE, "enter", "h", "t", "figu", "tab", ", lo", "tab", "enter")
+        await until(pilot, lambda: any(a.selector.exact == QUOTE and a.tags for a in app.workspace.store.annotations()))
+        tagged = next(a for a in app.workspace.store.annotations() if a.selector.exact == QUOTE)
+        assert tagged.tags == ("figures", "Logistics")

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import stat
 import sys
@@ -25,7 +26,7 @@ import orjson
 
 from tui import __version__
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
+from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color, tag_key
 from tui.core.article import shorten
 from tui.core.atomic import write_export
 from tui.core.cleaning import printable
@@ -44,13 +45,15 @@ A keyboard-first terminal reader and annotator for news research.
 
   newsreader [PATH ...]            open the app on these files and folders
                                    (none: this workspace's folders, else the bundled seeds)
-  newsreader list [PATH ...]       list articles with their annotation counts
-  newsreader annotate ARTICLE --quote TEXT [--tag T]... [--note TEXT] [--color C]
-  newsreader export [--format markdown|json|overview] [--article A] [--tag T] [--color C] [-o FILE]
-  newsreader import FILE [PATH ...] [--dry-run]
-  newsreader align A B [C] [--json]   aligned passage groups across two or three sources
-  newsreader search QUERY [PATH ...] [--json]   passages (and annotations) holding every term
 """
+
+
+def usage_line(command: str) -> str:
+    """``newsreader export [--format markdown|json|overview] …``: one command's synopsis, from its
+    parser, so ``--help`` (and the README, checked by a test) list every option there is."""
+    usage = " ".join(_command_parser(command).format_usage().split())
+    usage = usage.removeprefix("usage: ").replace(" [-h]", "").replace(" [--db FILE]", "")
+    return re.sub(r"\{([^}]*)\}", lambda m: m.group(1).replace(",", "|"), usage)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -62,8 +65,11 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 
 def _open_parser() -> argparse.ArgumentParser:
+    synopsis = "".join(f"  {usage_line(command)}\n" for command in COMMANDS)
     parser = argparse.ArgumentParser(
-        prog="newsreader", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="newsreader",
+        description=DESCRIPTION + synopsis,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="article files (.txt, .md) or folders")
     _add_db(parser)
@@ -241,7 +247,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             raise WorkFailed(f"the quote occurs {len(spans)} times; choose one with --occurrence N ({places})")
         else:
             span = spans[0]
-        tags = tuple(dict.fromkeys(t for value in args.tag for t in parse_tags(value)))
+        tags = parse_tags(",".join(args.tag), workspace.store.tags())  # a tag in use keeps its spelling
         annotation = Annotation.new(
             article.id, article.location, Selector.of(article.text, *span), color=color, tags=tags, note=args.note
         )
@@ -268,8 +274,23 @@ def _scope(workspace: Workspace, args: argparse.Namespace) -> Scope:
         if color is None:
             raise UsageError(f"unknown color {value!r}: use {', '.join(COLORS)}, 1-5, or a color's name")
         colors.append(color)
-    tags = [t for value in args.tag for t in parse_tags(value)]
+    known = workspace.store.tags()
+    tags = list(parse_tags(",".join(args.tag), known))
+    for tag in tags:
+        if not any(tag_key(tag) == tag_key(k) for k in known):
+            raise WorkFailed(f"no annotation has the tag #{tag}{_closest(tag, known)}")
     return Scope([workspace.corpus.resolve(ref) for ref in args.article], tags, colors)
+
+
+def _closest(tag: str, known: list[str]) -> str:
+    """``; closest: #a, #b`` (the tags in use most like ``tag``), or what tags there are."""
+    if not known:
+        return " (no annotation has any tag yet)"
+    from rapidfuzz import fuzz, process
+
+    close = process.extract(tag_key(tag), {k: tag_key(k) for k in known}, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    shown = [key for _, _, key in close] or known[:5]
+    return ("; closest: " if close else "; tags in use: ") + ", ".join(f"#{t}" for t in shown)
 
 
 def _output(path: str | None, data: bytes, db: Path) -> None:
@@ -290,7 +311,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         scope = _scope(workspace, args)
         items = collect(workspace, scope)
         if args.format == "json":
-            data = w3c(items, scope=scope)
+            data = w3c(items, scope=scope, edits=workspace.store.overrides())
         elif args.format == "overview":
             data = overview_markdown(overview(items)).encode()
         else:

@@ -28,13 +28,13 @@ from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now
+from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now, unique_tags
 from tui.core.article import Article, shorten
 from tui.core.atomic import write_export
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus
 from tui.core.errors import NewsreaderError
-from tui.core.passages import Span
+from tui.core.passages import Span, selected_passage
 from tui.core.store import Change
 from tui.core.workspace import Found, Workspace, display_path
 
@@ -216,7 +216,7 @@ class NewsreaderApp(App[None]):
         placed, orphans = [], []
         for annotation in sorted(annotations, key=lambda a: (a.start, a.end)):
             if wanted is not None and not (
-                annotation.color == wanted if wanted in COLORS else wanted[1:] in annotation.tags
+                annotation.color == wanted if wanted in COLORS else annotation.has_tag(wanted[1:])
             ):
                 continue
             article = self.workspace.article_of(annotation)
@@ -270,20 +270,10 @@ class NewsreaderApp(App[None]):
         self._refresh_annotations()
         return True
 
-    @staticmethod
-    def _passage(article: Article, span: Span) -> Span | None:
-        """A passage never starts or ends in whitespace (a drag often overshoots by a space)."""
-        start, end = span
-        while start < end and article.text[start].isspace():
-            start += 1
-        while end > start and article.text[end - 1].isspace():
-            end -= 1
-        return Span(start, end) if start < end else None
-
     def _create(self, reader: Reader, span: Span, **values: object) -> Annotation | None:
         """Annotate a passage of the article ``reader`` shows."""
         article = reader.article
-        passage = self._passage(article, span) if article is not None else None
+        passage = selected_passage(article.text, span) if article is not None else None
         if article is None or passage is None:
             self.notify("The selection is only whitespace.", severity="warning")
             return None
@@ -375,12 +365,12 @@ class NewsreaderApp(App[None]):
         plan: list[Annotation] = []
         for passage in passages:
             article = passage.reader.article
-            span = self._passage(article, passage.span) if article is not None else None
+            span = selected_passage(article.text, passage.span) if article is not None else None
             if article is None or span is None:
                 continue
             same = [a for a in self.workspace.annotations(article.id) if (a.start, a.end) == tuple(span)]
             if same and "tags" in values:
-                merged = tuple(dict.fromkeys((*same[0].tags, *values["tags"])))  # type: ignore[misc]
+                merged = unique_tags((*same[0].tags, *values["tags"]))  # type: ignore[misc]
                 plan.append(same[0].edited(tags=merged))
             elif same:
                 plan.append(same[0].edited(**values))
@@ -541,7 +531,7 @@ class NewsreaderApp(App[None]):
         }.get(request.kind, Scope)()
         items = collect(workspace, scope)
         if request.format == "json":
-            data = w3c(items, scope=scope)
+            data = w3c(items, scope=scope, edits=workspace.store.overrides())
         else:
             data = markdown(items, scope=scope, exported=now(), color_names=workspace.store.color_names()).encode()
         if self._write_file(request.path, data):

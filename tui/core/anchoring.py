@@ -7,6 +7,9 @@ changes, ``anchor`` tries, in order:
 1. the stored position, accepted only if it still holds the exact quote;
 2. the exact quote elsewhere, the occurrence whose context matches best, then the
    nearest to the old position;
+2b. where an earlier edit moved the passage off its quote, the words it was last
+   placed on, in the same two ways (so a passage never drifts across edits that
+   do not touch it);
 3. a fuzzy search: candidates bracketed by the stored prefix and suffix, and the
    best fuzzy alignment of the quote (rapidfuzz), scored on quote, prefix, suffix
    and distance from the old position.
@@ -216,8 +219,12 @@ def _aligned(text: str, selector: Selector, lo: int, hi: int) -> Span | None:
     return Span(start, end) if end > start else None
 
 
-def anchor(text: str, selector: Selector) -> Anchor:
-    """Find ``selector`` in ``text``: anchored at its position, re-anchored elsewhere, or orphaned."""
+def anchor(text: str, selector: Selector, placed: Selector | None = None) -> Anchor:
+    """Find ``selector`` in ``text``: anchored at its position, re-anchored elsewhere, or orphaned.
+
+    ``placed`` is where an earlier re-anchoring put the passage (its words then), if
+    anywhere else than on its quote: found intact, it is kept.
+    """
     if not selector.exact:
         return Anchor(None, AnchorState.ORPHANED, 0.0)
     if text[selector.start : selector.end] == selector.exact:
@@ -225,6 +232,12 @@ def anchor(text: str, selector: Selector) -> Anchor:
     found = _exact(text, selector)
     if found is not None and found[1] >= 0.5:
         return Anchor(found[0], AnchorState.REANCHORED)
+    if placed is not None and placed.exact:
+        if text[placed.start : placed.end] == placed.exact:
+            return Anchor(Span(placed.start, placed.end), AnchorState.REANCHORED)
+        still = _exact(text, placed)
+        if still is not None and still[1] >= 0.5:
+            return Anchor(still[0], AnchorState.REANCHORED)
 
     # The quote is gone, or only found out of context: weigh the candidates, and
     # search the whole text only if nothing near the old position will do.

@@ -36,24 +36,64 @@ def resolve_color(value: str, names: dict[str, str] | None = None) -> str | None
     return None
 
 
+def color_names_problem(names: dict[str, str]) -> str | None:
+    """Why these names for the colors cannot be saved (each must pick one color), or None."""
+    owner: dict[str, str] = {}
+    for color, name in names.items():
+        key = name.strip().lower()
+        if key in COLORS and key != color:
+            return f"“{name}” is the name of the color {key}: give {color} another name."
+        if key.isdigit():
+            return f"“{name}” is a color's number: give {color} a name."
+        if key in owner:
+            return f"{owner[key]} and {color} are both named “{name}”: give each color its own name."
+        owner[key] = color
+    return None
+
+
 def normalize_tag(tag: str) -> str:
     """Tags are trimmed, with inner whitespace collapsed; case is kept as typed."""
     return " ".join(tag.strip().strip(",#").split())
 
 
+def tag_key(tag: str) -> str:
+    """Tags are case-insensitive, as in most tools: ``Logistics`` and ``logistics`` are one tag,
+    shown as it was first written."""
+    return tag.casefold()
+
+
+def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if tag:
+            seen.setdefault(tag_key(tag), tag)
+    return tuple(seen.values())
+
+
 def clean_tags(values: Iterable[object]) -> tuple[str, ...]:
     """Tags from outside (a DB, an import): cleaned, one line each, no empties, no repeats."""
-    return tuple(dict.fromkeys(t for t in (normalize_tag(clean_line(v, TAG_MAX)) for v in values) if t))
+    return unique_tags(normalize_tag(clean_line(v, TAG_MAX)) for v in values)
 
 
-def parse_tags(value: str) -> tuple[str, ...]:
-    """``"dhs-quote, figures ,, dhs-quote"`` → ``("dhs-quote", "figures")``."""
-    tags: list[str] = []
-    for part in value.split(","):
-        tag = normalize_tag(part)
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+def parse_tags(value: str, known: Iterable[str] = ()) -> tuple[str, ...]:
+    """``"dhs-quote, figures ,, Dhs-Quote"`` → ``("dhs-quote", "figures")``; a tag already in
+    use (``known``) keeps the spelling it has there, whatever the case typed."""
+    spelling = {tag_key(tag): tag for tag in known}
+    return unique_tags(spelling.get(tag_key(tag), tag) for tag in map(normalize_tag, value.split(",")))
+
+
+def complete_tag(value: str, known: Iterable[str]) -> str | None:
+    """``value`` with the tag being typed (after the last comma) completed from ``known``, spelled
+    as it is there (``lo`` → ``Logistics``); None if no tag in use starts with it."""
+    head, _, token = value.rpartition(",")
+    token = token.lstrip()
+    if not token:
+        return None
+    typed = {tag_key(tag) for tag in parse_tags(head)}
+    for tag in known:
+        if tag_key(tag).startswith(tag_key(token)) and tag_key(tag) not in typed and len(tag) > len(token):
+            return value[: len(value) - len(token)] + tag
+    return None
 
 
 def now() -> str:
@@ -77,6 +117,7 @@ class Annotation:
     state: AnchorState = AnchorState.ANCHORED
     start: int = -1
     end: int = -1
+    placed: Selector | None = None  # the words it was re-anchored on, when not its quote (see ``anchor``)
 
     @classmethod
     def new(cls, article_id: str, path: str, selector: Selector, **values: object) -> Annotation:
@@ -106,6 +147,9 @@ class Annotation:
         """The passage as the article reads now (the stored quote for an orphan)."""
         return self.selector.exact if self.orphaned else text[self.start : self.end]
 
+    def has_tag(self, tag: str) -> bool:
+        return tag_key(tag) in {tag_key(t) for t in self.tags}
+
     def edited(self, **values: object) -> Annotation:
         """A copy with ``values`` changed and ``updated`` stamped."""
         return replace(self, updated=now(), **values)  # type: ignore[arg-type]
@@ -121,7 +165,12 @@ class Annotation:
             "note": self.note,
             "created": self.created,
             "updated": self.updated,
-            "anchor": {"state": self.state.value, "start": self.start, "end": self.end},
+            "anchor": {
+                "state": self.state.value,
+                "start": self.start,
+                "end": self.end,
+                **({"placed": self.placed.as_dict()} if self.placed is not None else {}),
+            },
         }
 
     @classmethod
@@ -141,4 +190,5 @@ class Annotation:
             state=AnchorState(anchor.get("state", AnchorState.ANCHORED)),
             start=int(anchor.get("start", selector.start)),
             end=int(anchor.get("end", selector.end)),
+            placed=Selector.from_dict(placed) if isinstance(placed := anchor.get("placed"), dict) else None,
         )

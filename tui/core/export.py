@@ -19,8 +19,8 @@ import orjson
 import yaml
 
 from tui.core.anchoring import AnchorState, Selector, anchor
-from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, clean_tags, now
-from tui.core.article import Article
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, clean_tags, now, tag_key
+from tui.core.article import METADATA_FIELDS, Article
 from tui.core.cleaning import clean_line, clean_text
 from tui.core.errors import UsageError
 from tui.core.workspace import Workspace, display_path
@@ -61,7 +61,7 @@ class Scope:
     def admits(self, annotation: Annotation) -> bool:
         if self.articles and annotation.article_id not in {a.id for a in self.articles}:
             return False
-        if self.tags and not set(self.tags) & set(annotation.tags):
+        if self.tags and not any(annotation.has_tag(tag) for tag in self.tags):
             return False
         return not self.colors or annotation.color in self.colors
 
@@ -168,10 +168,29 @@ def tag_label(tag: str) -> str:
     return f"#{safe}"
 
 
-def _citation(article: Article | None, annotation: Annotation) -> str:
+_PLAIN_URL = re.compile(r"https?://[^\s<>\\`]+")
+
+
+def accessed(items: Iterable[Item]) -> dict[str, str]:
+    """The access date a citation gives, by article: the day it was first annotated."""
+    days: dict[str, str] = {}
+    for item in items:
+        day, article_id = item.annotation.created[:10], item.annotation.article_id
+        if day and (article_id not in days or day < days[article_id]):
+            days[article_id] = day
+    return days
+
+
+def _citation(article: Article | None, annotation: Annotation, day: str) -> str:
+    """``outlet · author · date · path · <url> · accessed day`` (what is known)."""
     if article is None:
         return escape_inline(f"article not loaded in this session · {display_path(annotation.path)}")
-    return escape_inline(" · ".join(p for p in (article.citation(), display_path(article.path)) if p))
+    parts = [escape_inline(p) for p in (article.citation(), display_path(article.path)) if p]
+    if url := article.meta.url:
+        parts.append(f"<{url}>" if _PLAIN_URL.fullmatch(url) else escape_inline(url))
+    if day:
+        parts.append(f"accessed {day}")
+    return " · ".join(parts)
 
 
 def _item_markdown(item: Item, color_names: dict[str, str]) -> list[str]:
@@ -213,10 +232,11 @@ def markdown(items: Sequence[Item], *, scope: Scope, exported: str, color_names:
     out += [f"# {escape_inline(front['title'])}", ""]
     groups: list[tuple[str, list[Item]]]
     if scope.tags:
-        groups = [(tag_label(tag), [i for i in items if tag in i.annotation.tags]) for tag in scope.tags]
+        groups = [(tag_label(tag), [i for i in items if i.annotation.has_tag(tag)]) for tag in scope.tags]
     else:
         groups = [("", list(items))]
     level = "###" if scope.tags else "##"
+    days = accessed(items)
     for heading, group in groups:
         if heading:
             out += [f"## {heading}", ""]
@@ -226,7 +246,8 @@ def markdown(items: Sequence[Item], *, scope: Scope, exported: str, color_names:
         for entries in by_article.values():
             first = entries[0]
             title = first.article.meta.title if first.article else first.annotation.selector.exact[:60]
-            out += [f"{level} {escape_inline(title)}", "", _citation(first.article, first.annotation), ""]
+            day = days.get(first.annotation.article_id, "")
+            out += [f"{level} {escape_inline(title)}", "", _citation(first.article, first.annotation, day), ""]
             placed = [e for e in entries if not e.annotation.orphaned]
             orphans = [e for e in entries if e.annotation.orphaned]
             for entry in placed:
@@ -250,9 +271,15 @@ def _urn(annotation_id: str) -> str:
         return f"urn:newsreader:annotation:{annotation_id}"
 
 
-def w3c_annotation(item: Item) -> dict[str, Any]:
-    """One annotation in the Web Annotation Data Model, color and article identity kept."""
+def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "") -> dict[str, Any]:
+    """One annotation in the Web Annotation Data Model, color and article identity kept.
+
+    The target's ``source`` is the article's URL when it has one (else its URN); the
+    article's metadata travel along, with the user's ``edits`` to it, so an import
+    restores them.
+    """
     a = item.annotation
+    meta = item.article.meta if item.article else None
     bodies: list[dict[str, Any]] = []
     if a.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/plain"})
@@ -266,7 +293,7 @@ def w3c_annotation(item: Item) -> dict[str, Any]:
         "modified": a.updated,
         "target": {
             "type": "SpecificResource",
-            "source": ARTICLE_URN + a.article_id,
+            "source": (meta.url if meta and _PLAIN_URL.fullmatch(meta.url) else ARTICLE_URN + a.article_id),
             "styleClass": f"newsreader-{a.color}",
             "selector": [
                 {
@@ -291,8 +318,9 @@ def w3c_annotation(item: Item) -> dict[str, Any]:
             "article": {
                 "id": a.article_id,
                 "path": display_path(item.article.path if item.article else a.path),
-                "title": item.article.meta.title if item.article else "",
-                "outlet": item.article.meta.outlet if item.article else "",
+                **{name: getattr(meta, name) if meta else "" for name in METADATA_FIELDS},
+                "accessed": day,
+                **({"edited": dict(sorted(edits.items()))} if edits else {}),
             },
             "anchor": {"state": a.state.value, "start": a.start, "end": a.end},
         },
@@ -302,9 +330,16 @@ def w3c_annotation(item: Item) -> dict[str, Any]:
     return document
 
 
-def w3c(items: Sequence[Item], *, scope: Scope) -> bytes:
-    """An AnnotationCollection; no export timestamp, so the same annotations give the same bytes."""
-    annotations = [w3c_annotation(i) for i in items]
+def w3c(items: Sequence[Item], *, scope: Scope, edits: dict[str, dict[str, str]] | None = None) -> bytes:
+    """An AnnotationCollection; no export timestamp, so the same annotations give the same bytes.
+
+    ``edits`` are the user's metadata edits by article id (``Store.overrides``).
+    """
+    edits = edits or {}
+    days = accessed(items)
+    annotations = [
+        w3c_annotation(i, edits.get(i.annotation.article_id), days.get(i.annotation.article_id, "")) for i in items
+    ]
     digest = hashlib.sha256(orjson.dumps(annotations, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
     collection = {
         "@context": W3C_CONTEXT,
@@ -333,6 +368,18 @@ class Imported:
     note: str
     created: str
     updated: str
+    url: str = ""  # the target's source when it is a web address
+    edits: dict[str, str] = field(default_factory=dict)  # the user's metadata edits to the article
+
+
+def _edits(article: dict) -> dict[str, str]:
+    """The metadata edits an export carried (``newsreader.article.edited``), cleaned."""
+    edited = article.get("edited")
+    if not isinstance(edited, dict):
+        return {}
+    return {
+        name: clean_line(value) for name, value in edited.items() if name in METADATA_FIELDS and isinstance(value, str)
+    }
 
 
 def _items_of(document: Any) -> list[Any]:
@@ -421,6 +468,8 @@ def parse_w3c(data: bytes) -> list[Imported]:
                 note=clean_text("\n\n".join(n for n in notes if n)),
                 created=clean_line(item.get("created") or "", 40),
                 updated=clean_line(item.get("modified") or item.get("created") or "", 40),
+                url=clean_line(source, 2000) if isinstance(source, str) and _PLAIN_URL.fullmatch(source) else "",
+                edits=_edits(article),
             )
         )
     return imported
@@ -465,10 +514,12 @@ class Overview:
 def overview(items: Iterable[Item]) -> Overview:
     counts: dict[tuple[str, str], int] = {}
     outlets: dict[str, None] = {}
+    spelling: dict[str, str] = {}  # tags are case-insensitive: one row, spelled as first seen
     for item in items:
         outlet = (item.article.meta.outlet if item.article else "") or "unknown outlet"
         outlets.setdefault(outlet)
         for tag in item.annotation.tags:
+            tag = spelling.setdefault(tag_key(tag), tag)
             counts[(tag, outlet)] = counts.get((tag, outlet), 0) + 1
     tags = sorted(
         {t for t, _ in counts}, key=lambda t: (-sum(v for (tt, _), v in counts.items() if tt == t), t.lower())
@@ -502,12 +553,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     repeated: int = 0  # entries whose id came earlier in the same file
+    metadata: int = 0  # articles whose metadata edits were restored
 
     def __str__(self) -> str:
         text = (
             f"{self.anchored} anchored, {self.reanchored} re-anchored, {self.orphaned} orphaned; "
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
         )
+        if self.metadata:
+            text += f"; metadata edits restored for {self.metadata} article(s)"
         if self.repeated:
             text += f"; {self.repeated} repeated id(s) in the file counted once (the last one kept)"
         return text
@@ -519,6 +573,9 @@ def _article_for(workspace: Workspace, imported: Imported) -> Article | None:
     article = corpus.by_id(imported.article_id) if imported.article_id else None
     if article is None and imported.path:
         article = corpus.by_location(imported.path)
+    if article is None and imported.url:
+        with_url = [a for a in corpus.articles if a.meta.url == imported.url]
+        article = with_url[0] if len(with_url) == 1 else None
     if article is None:
         holders = [a for a in corpus.articles if imported.selector.exact in a.text]
         article = holders[0] if len(holders) == 1 else None
@@ -535,8 +592,15 @@ def import_annotations(
     unique = list({entry.id: entry for entry in imported}.values())
     report = ImportReport(repeated=len(imported) - len(unique))
     changed: list[Annotation] = []
+    stored = workspace.store.overrides()
+    edits: dict[str, dict[str, str]] = {}
     for entry in unique:
         article = _article_for(workspace, entry)
+        article_id = article.id if article is not None else entry.article_id
+        if entry.edits and article_id:
+            merged = {**stored.get(article_id, {}), **edits.get(article_id, {}), **entry.edits}
+            if merged != stored.get(article_id, {}):
+                edits[article_id] = merged
         result = anchor(article.text, entry.selector) if article is not None else None
         selector = entry.selector
         if selector.start < 0 and result is not None and result.span is not None:
@@ -570,8 +634,11 @@ def import_annotations(
         else:
             report.updated += 1
             changed.append(annotation)
-    if changed and not dry_run:
+    report.metadata = len(edits)
+    if (changed or edits) and not dry_run:
         with workspace.store.change(label) as change:
             for annotation in changed:
                 change.put(annotation)
+            for article_id, values in edits.items():
+                change.set_overrides(article_id, values)
     return report

@@ -11,6 +11,7 @@ import re
 import sys
 from typing import NamedTuple
 
+import regex
 from sentencex import get_sentence_boundaries
 
 
@@ -29,6 +30,30 @@ _LINE = re.compile(r"[^\n]*")
 _BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d{1,3}[.)]\s|>|#|\[image)")
 _HARD_WRAP_WIDTH = 100
 _SENTENCE_END = frozenset('.!?:;"”’)]')
+
+
+_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME_REACH = 32  # code points either side looked at: longer clusters (Zalgo text) may be cut
+
+
+def _grapheme_starts(text: str, position: int) -> list[int]:
+    lo, hi = max(0, position - _GRAPHEME_REACH), min(len(text), position + _GRAPHEME_REACH)
+    return [match.start() for match in _GRAPHEME.finditer(text, lo, hi)] + [hi]
+
+
+def whole_graphemes(text: str, span: Span) -> Span:
+    """``span`` widened to whole grapheme clusters: an accent typed as its own code point
+    (``e`` + U+0301), a skin tone or a ZWJ emoji sequence stays with its letter."""
+    start = max(b for b in _grapheme_starts(text, span.start) if b <= span.start)
+    end = min(b for b in _grapheme_starts(text, span.end) if b >= span.end)
+    return Span(start, max(start, end))
+
+
+def selected_passage(text: str, span: Span) -> Span | None:
+    """What a selection means as a passage: whole graphemes, never starting or ending in
+    whitespace (a drag often overshoots by a space); None if nothing but whitespace."""
+    trimmed = _trim(text, *whole_graphemes(text, span))
+    return trimmed if trimmed.start < trimmed.end else None
 
 
 def _lines(text: str) -> list[Span]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from tui.core.atomic import write_atomic
-from tui.core.passages import Span
+from tui.core.passages import Span, whole_graphemes
 
 if TYPE_CHECKING:
     from tui.core.article import Article
@@ -34,7 +34,8 @@ _QUOTE_OF = {variant: base for base, variants in _QUOTES.items() for variant in 
 
 
 _PLAIN = str.maketrans(_QUOTE_OF)
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_COMBINING = re.compile(_MARKS)
 
 
 def fold(text: str) -> str:
@@ -70,33 +71,54 @@ def pattern(query: str) -> re.Pattern[str] | None:
             parts.append(r"\s+")
         elif char in _QUOTES:
             parts.append("[" + re.escape(_QUOTES[char]) + "]")
-        elif char in _ACCENTS:
-            parts.append("[" + re.escape(_ACCENTS[char]) + "]")
+        elif char in _ACCENTS:  # a letter, precomposed or followed by its accents as code points of their own
+            parts.append("[" + re.escape(_ACCENTS[char]) + "]" + _MARKS + "*")
         else:
             parts.append(re.escape(char))
     return re.compile("".join(parts), re.IGNORECASE)
 
 
-def find_all(text: str, query: str, *, limit: int | None = None) -> list[Span]:
-    """Every match of ``query`` in ``text``, as spans of the original text."""
+def find_all(text: str, query: str, *, limit: int | None = None, words: bool = False) -> list[Span]:
+    """Every match of ``query`` in ``text``, as spans of the original text, in whole graphemes.
+
+    With ``words``, a match that starts (ends) with a letter or digit must start (end) a word.
+    """
     compiled = pattern(query)
     if compiled is None:
         return []
     spans = []
     for match in compiled.finditer(text):
-        spans.append(Span(match.start(), match.end()))
+        span = whole_graphemes(text, Span(match.start(), match.end()))
+        if words and not _whole_words(text, span):
+            continue
+        spans.append(span)
         if limit is not None and len(spans) >= limit:
             break
     return spans
 
 
+def _word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+def _whole_words(text: str, span: Span) -> bool:
+    """``span`` does not start or end inside a word ("the" is not in "other")."""
+    start, end = span
+    if start > 0 and _word_char(text[start]) and _word_char(text[start - 1]):
+        return False
+    return not (end < len(text) and _word_char(text[end - 1]) and _word_char(text[end]))
+
+
 def find_quote(text: str, quote: str) -> list[Span]:
-    """Occurrences of a quote: exact ones if any, else loosely matched ones."""
+    """Occurrences of a quote as whole words and graphemes: exact ones if any, else loosely
+    matched ones (case, accents, quotes and spacing may differ)."""
     exact, index = [], text.find(quote) if quote else -1
     while index >= 0:
-        exact.append(Span(index, index + len(quote)))
+        span = Span(index, index + len(quote))
+        if _whole_words(text, span) and whole_graphemes(text, span) == span:
+            exact.append(span)
         index = text.find(quote, index + 1)
-    return exact or find_all(text, quote)
+    return exact or find_all(text, quote, words=True)
 
 
 # --- corpus search ------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation
+from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation, clean_tags, color_names_problem, tag_key
 from tui.core.atomic import write_atomic
 from tui.core.errors import UsageError, WorkFailed
 
@@ -375,6 +375,9 @@ class Change:
         self._set(ARTICLES, article_id, dict(values) if values else None)
 
     def set_color_names(self, names: dict[str, str]) -> None:
+        """Name the colors; refused (``UsageError``) if a name would pick two colors."""
+        if (problem := color_names_problem(names)) is not None:
+            raise UsageError(problem)
         self._set(WORKSPACE, "colors", dict(names))
 
     def retag(self, old: str, new: str | None) -> int:
@@ -382,10 +385,10 @@ class Change:
         with ``new=None``. Returns how many annotations changed."""
         changed = 0
         for annotation in self.store.annotations():
-            if old not in annotation.tags:
+            if not annotation.has_tag(old):
                 continue
-            tags = [new if t == old else t for t in annotation.tags if new is not None or t != old]
-            self.put(annotation.edited(tags=tuple(dict.fromkeys(t for t in tags if t))))
+            tags = [(new or "") if tag_key(t) == tag_key(old) else t for t in annotation.tags]
+            self.put(annotation.edited(tags=clean_tags(tags)))
             changed += 1
         return changed
 
@@ -680,9 +683,11 @@ class Store:
     def tags(self) -> list[str]:
         """Every tag in use, most used first, then alphabetically."""
         counts: dict[str, int] = {}
-        for annotation in self._parsed.values():
+        spelling: dict[str, str] = {}  # one tag whatever its case, spelled as first written
+        for annotation in sorted(self._parsed.values(), key=lambda a: (a.created, a.id)):
             for tag in annotation.tags:
-                counts[tag] = counts.get(tag, 0) + 1
+                key = spelling.setdefault(tag_key(tag), tag)
+                counts[key] = counts.get(key, 0) + 1
         return sorted(counts, key=lambda t: (-counts[t], t.lower()))
 
     def folders(self) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from tui.core.anchoring import anchor
+from tui.core.anchoring import Selector, anchor
 from tui.core.annotation import Annotation
 from tui.core.article import Article
 from tui.core.cache import ArticleCache
@@ -68,9 +68,22 @@ def _searchable(annotation: Annotation) -> str:
 
 def _placed(annotation: Annotation, article: Article) -> Annotation:
     """The annotation anchored in the article's current text (same fields otherwise)."""
-    result = anchor(article.text, annotation.selector)
+    result = anchor(article.text, annotation.selector, annotation.placed)
     start, end = result.span if result.span is not None else (-1, -1)
-    return replace(annotation, article_id=article.id, path=article.location, state=result.state, start=start, end=end)
+    placed = None
+    if result.span is not None and article.text[start:end] != annotation.selector.exact:
+        placed = Selector.of(article.text, start, end)
+    elif result.span is None:
+        placed = annotation.placed  # an orphan remembers where it was last seen
+    return replace(
+        annotation,
+        article_id=article.id,
+        path=article.location,
+        state=result.state,
+        start=start,
+        end=end,
+        placed=placed,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +130,8 @@ class Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
         With ``remember``, paths given are saved as the workspace's folders so the
-        next plain ``newsreader`` opens them again. ``also`` adds files for this
+        next plain ``newsreader`` opens them again. Without ``paths``, the workspace is its
+        folders plus every file it holds annotations on, wherever that file is. ``also`` adds files for this
         session only (a CLI command naming an article by its path). With ``defer``,
         files the cache does not know yet are left for ``read_pending`` (the app).
         """
@@ -125,7 +139,8 @@ class Workspace:
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
             cache = ArticleCache.open(cache_folder(db), writable=not readonly)
-            corpus = Corpus.load([*folders, *also], exclude=[db.parent], cache=cache, defer=defer)
+            annotated = [] if paths else cls._annotated_elsewhere(store)
+            corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=cache, defer=defer)
             cache.save()
             corpus.apply_overrides(store.overrides())
             workspace = cls(store, corpus, folders, cache)
@@ -226,6 +241,12 @@ class Workspace:
             for hit in texts.search(query, kind="annotation"):
                 annotation = by_id[hit.key]
                 yield Found(hit, self.article_of(annotation), annotation)
+
+    @staticmethod
+    def _annotated_elsewhere(store: Store) -> list[Path]:
+        """Files the store has annotations on that still exist (inside the folders or not:
+        loading dedups them), so an export or the notes pane finds their articles."""
+        return [Path(p) for p in sorted({a.path for a in store.annotations()}) if p and os.path.isfile(p)]
 
     @staticmethod
     def _folders(store: Store, paths: list[Path], *, remember: bool) -> list[Path]:

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.app.widgets.field import Field
-from tui.core.annotation import COLORS
+from tui.core.annotation import COLORS, color_names_problem
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -87,6 +87,10 @@ class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
 
     def action_save(self) -> None:
         names = {c: " ".join(self.query_one(f"#color-{c}", Input).value.split()) or c for c in COLORS}
+        problem = color_names_problem(names)
+        if problem is not None:  # the dialog stays open with what was typed
+            self.notify(problem, title="Not saved", severity="error")
+            return
         self.dismiss(names)
 
     def action_cancel(self) -> None:
