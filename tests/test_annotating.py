@@ -437,6 +437,38 @@ async def test_notes_pane_keeps_its_cursor_after_an_edit(db: Path, in_root: Path
         assert [a.selector.exact for a in app.workspace.store.annotations()] == [QUOTE]
 
 
+async def test_notes_pane_keeps_a_selection_after_delete_and_undo(db: Path, in_root: Path) -> None:
+    """After x (or u) in the notes pane the next annotation is selected, so the next keys act on it
+    instead of running as commands; a note's lines show as written."""
+    app = make_app(db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_reader(pilot)
+        for quote in ("whole-of-government approach", QUOTE, "Treasury Department"):
+            await find(pilot, quote)
+            await pilot.press("h")
+        await pilot.press("a", *"First line", "enter", *"second line", "enter", "enter", *"third", "enter")
+        await pilot.press(*"fourth", "enter", *"fifth", "ctrl+s")
+        await pilot.pause()
+        notes = app.query_one(NotesList)
+        await pilot.press("tab", "home")
+        await pilot.pause()
+        assert app.focused is notes
+        first = notes.highlighted_option.id
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.workspace.store.annotation(first) is None
+        assert notes.highlighted_option is not None and notes.highlighted_option.id != first
+        await pilot.press("t", *"checked", "enter")  # acts on the next annotation, opens no other dialog
+        await pilot.pause()
+        assert [a.tags for a in app.workspace.store.annotations() if a.tags] == [("checked",)]
+        await pilot.press("u", "u")  # undo the tag, then the deletion
+        await pilot.pause()
+        assert len(app.workspace.store.annotations()) == 3 and notes.highlighted_option is not None
+        prompts = [str(notes.get_option_at_index(i).prompt) for i in range(notes.option_count)]
+        noted = next(p for p in prompts if "First line" in p)
+        assert "First line\nsecond line\nthird\n…" in noted and "fifth" not in noted
+
+
 async def test_a_note_that_cannot_be_saved_stays_on_screen(
     db: Path, in_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -197,14 +197,14 @@ def test_undo_redo_persist_across_restarts(db: Path) -> None:
         with store.change("tag") as change:
             change.put(annotation.edited(tags=("x",)))
     with Store(db) as store:
-        assert str(store.undo()) == "tag"
+        assert str(store.undo()) == f"tag “{TEXT[4:9]}”"  # the message names the passage
         assert store.annotations()[0].tags == ()
     with Store(db) as store:
-        assert str(store.undo()) == "highlight"
+        assert store.undo().label == "highlight"
         assert store.annotations() == []
         assert store.undo() is None
-        assert str(store.redo()) == "highlight"
-        assert str(store.redo()) == "tag"
+        assert store.redo().label == "highlight"
+        assert store.redo().label == "tag"
         assert store.redo() is None
         assert store.annotations()[0].tags == ("x",)
 

@@ -475,7 +475,7 @@ class NewsreaderApp(App[None]):
             return
         self.workspace.reanchor(step.annotations)  # an undone change may predate an edit of the article
         self._refresh_all()
-        self.notify(f"{'Undid' if undo else 'Redid'}: {step.label}")
+        self.notify(f"{'Undid' if undo else 'Redid'}: {step}")
 
     def open_article(self, article_id: str, *, focus: bool = True) -> None:
         """Open an article from anywhere (palette, notes): highlight it in the list and read it."""

@@ -42,6 +42,7 @@ from tinydb.table import Document, Table
 
 from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation, clean_tags, color_names_problem, tag_key
 from tui.core.atomic import write_atomic
+from tui.core.cleaning import clean_line
 from tui.core.errors import UsageError, WorkFailed
 
 APP = "newsreader"
@@ -332,15 +333,27 @@ class _DB(TinyDB):
     table_class = _KeyedTable
 
 
+def _quote_of(doc: Any) -> str:
+    try:
+        return clean_line(doc["selector"]["exact"])
+    except (TypeError, KeyError):
+        return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """An undone or redone change: its label and the annotations it touched."""
 
     label: str
     annotations: set[str]
+    quotes: tuple[str, ...] = ()  # of the passages it touched, so a message can name them
 
     def __str__(self) -> str:
-        return self.label
+        """``highlight “qualified law enforcement…”``, or ``retag (3 passages)``."""
+        if len(self.quotes) == 1:
+            words = " ".join(self.quotes[0].split())
+            return f"{self.label} “{words[:40].rstrip() + '…' if len(words) > 40 else words}”"
+        return f"{self.label} ({len(self.quotes)} passages)" if self.quotes else self.label
 
 
 @dataclass
@@ -639,9 +652,11 @@ class Store:
                 for step in entry["steps"] if not undo else reversed(entry["steps"]):
                     self._put(step["table"], step["key"], step[side])
                 self._put(HISTORY, key, {**entry, "undone": undo})
-            touched = {s["key"] for s in entry["steps"] if s["table"] == ANNOTATIONS}
+            steps = [s for s in entry["steps"] if s["table"] == ANNOTATIONS]
+            touched = {s["key"] for s in steps}
             self._parse(touched)
-            return Step(str(entry["label"]), touched)
+            quotes = {s["key"]: _quote_of(s["after"] or s["before"]) for s in steps}
+            return Step(str(entry["label"]), touched, tuple(q for q in quotes.values() if q))
 
     # --- queries ---------------------------------------------------------------------
 

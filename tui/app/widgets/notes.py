@@ -26,9 +26,18 @@ EMPTY_HELP = (
 Scope = Literal["article", "all"]
 
 
+NOTE_LINES = 3  # a note's first lines are shown as written, then "…"
+
+
 def excerpt(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def note_excerpt(note: str) -> str:
+    """A note's first lines as its author broke them (blank lines dropped), each shortened."""
+    lines = [excerpt(line) for line in note.splitlines() if line.strip()]
+    return "\n".join(lines[:NOTE_LINES] + (["…"] if len(lines) > NOTE_LINES else []))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +67,7 @@ def entry_prompt(entry: Entry) -> Content:
     details = " ".join(f"#{t}" for t in annotation.tags)
     parts += ["\n", (details + (" · " if details else ""), "$accent"), (entry.color_name, "$text-muted")]
     if annotation.note:
-        parts += ["\n", (excerpt(annotation.note, 240), "italic")]
+        parts += ["\n", (note_excerpt(annotation.note), "italic")]
     if annotation.state is AnchorState.REANCHORED:
         changed = entry.quote != annotation.selector.exact
         parts += ["\n", ("↻ re-anchored" + (": the text changed" if changed else ""), "$warning")]
@@ -143,6 +152,7 @@ class NotesPane(Vertical):
         """Replace the list, keeping the highlighted annotation if it is still there."""
         listing = self.query_one(NotesList)
         current = listing.highlighted_option.id if listing.highlighted_option is not None else None
+        was_at = listing.highlighted
         options: list[Option | None] = []
         count = 0
         for group in groups:
@@ -165,15 +175,28 @@ class NotesPane(Vertical):
             empty.update(Content("Nothing matches." if filter_label else "No annotations yet."))
         elif count == 0:
             empty.update(Content(EMPTY_HELP))
-        if current is not None:
-            self.highlight(current)
+        if current is not None and not self.highlight(current) and was_at is not None:
+            self._highlight_near(was_at)  # it was deleted (or undone): the next one takes its place
 
-    def highlight(self, annotation_id: str) -> None:
-        """Move the list's cursor to an annotation (the reader's cursor is on it)."""
+    def _highlight_near(self, index: int) -> None:
+        """Highlight the annotation at ``index`` or the nearest after it, else before it, so keys
+        typed next still act on an annotation and never fall through as commands."""
+        listing = self.query_one(NotesList)
+        count = listing.option_count
+        for candidate in [*range(index, count), *range(min(index, count) - 1, -1, -1)]:
+            option = listing.get_option_at_index(candidate)
+            if option.id is not None and not option.disabled:
+                listing.highlighted = candidate
+                return
+
+    def highlight(self, annotation_id: str) -> bool:
+        """Move the list's cursor to an annotation (the reader's cursor is on it); False if it is
+        not listed."""
         listing = self.query_one(NotesList)
         try:
             index = listing.get_option_index(annotation_id)
         except OptionDoesNotExist:
-            return
+            return False
         if listing.highlighted != index:
             listing.highlighted = index
+        return True
