@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, RadioButton, Select
 
 from tests.conftest import make_app
 from tests.test_annotating import find, open_reader
@@ -69,11 +69,21 @@ async def test_export_dialog_writes_markdown_and_json(db: Path, in_root: Path) -
         # Never over the DB.
         await pilot.press("E")
         await pilot.pause()
+        app.screen.query_one("#json", RadioButton).value = True
+        await pilot.pause()
         app.screen.query_one("#export-path", Input).value = str(db)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert json.loads(db.read_text())["_meta"]["schema"]["app"] == "newsreader"
-        assert any("annotation DB's files" in n.message for n in app._notifications)
+        # The dialog stays open, the reason beside the path, the choices kept: a new name exports.
+        assert isinstance(app.screen, ExportScreen)
+        assert "annotation DB's files" in str(app.screen.query_one("#export-error").render())
+        assert app.screen.query_one("#json", RadioButton).value
+        app.screen.query_one("#export-path", Input).value = str(db.parent / "again.json")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        assert json.loads((db.parent / "again.json").read_text())["total"] == 1  # this article
 
 
 async def test_tag_overview_screen_and_markdown(db: Path, in_root: Path) -> None:

@@ -515,12 +515,13 @@ class NewsreaderApp(App[None]):
             article_name=shorten(article.meta.title or article.file_name, 40) if article else "",
             tags=self.workspace.store.tags(),
             names=self.workspace.store.color_names(),
+            write=self._export,
         )
-        self.push_screen(screen, self._export)
+        self.push_screen(screen)
 
-    def _export(self, request: ExportRequest | None) -> None:
-        if request is None:
-            return
+    def _export(self, request: ExportRequest) -> str | None:
+        """Write what the export dialog asks for: None once written, else why not (the dialog
+        stays open with the reason, so the user's choices are not lost)."""
         from tui.core.export import Scope, collect, markdown, w3c
 
         workspace = self.workspace
@@ -534,13 +535,17 @@ class NewsreaderApp(App[None]):
             data = w3c(items, scope=scope, edits=workspace.store.overrides())
         else:
             data = markdown(items, scope=scope, exported=now(), color_names=workspace.store.color_names()).encode()
-        if self._write_file(request.path, data):
-            problems = sum(i.changed or i.annotation.orphaned for i in items)
-            warning = f"\n{problems} quote(s) changed or orphaned: marked in the file." if problems else ""
-            self.notify(
-                f"Exported {len(items)} annotation(s) to {display_path(request.path)}{warning}",
-                severity="warning" if problems else "information",
-            )
+        try:
+            write_export(request.path, data, db=workspace.store.path)
+        except NewsreaderError as error:
+            return str(error)
+        problems = sum(i.changed or i.annotation.orphaned for i in items)
+        warning = f"\n{problems} quote(s) changed or orphaned: marked in the file." if problems else ""
+        self.notify(
+            f"Exported {len(items)} annotation(s) to {display_path(request.path)}{warning}",
+            severity="warning" if problems else "information",
+        )
+        return None
 
     def _write_file(self, path: Path, data: bytes) -> bool:
         """Write an export atomically (never over the DB's files); False, and a message, if not."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,15 +38,24 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "export"
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
-    """Pick the scope, the format and the file; the app writes it."""
+class ExportScreen(ModalScreen[None]):
+    """Pick the scope, the format and the file; ``write`` (the app's) writes it, and the dialog
+    closes once it is written, or stays open with the reason it could not be."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
 
     def __init__(
-        self, *, folder: Path, article_id: str | None, article_name: str, tags: list[str], names: dict[str, str]
+        self,
+        *,
+        folder: Path,
+        article_id: str | None,
+        article_name: str,
+        tags: list[str],
+        names: dict[str, str],
+        write: Callable[[ExportRequest], str | None],
     ) -> None:
         super().__init__()
+        self.write = write
         self.folder, self.article_id, self.article_name = folder, article_id, article_name
         self.tags, self.names = tags, names
         self._path_edited = False
@@ -71,6 +81,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield RadioButton("Markdown", id="markdown", value=True)
                 yield RadioButton("W3C Web Annotation JSON", id="json")
             yield Field(id="export-path")
+            yield Static(id="export-error", classes="error")
             yield Static(
                 Content("The file is replaced atomically if it exists. ctrl+s exports, esc cancels."), classes="hint"
             )
@@ -115,6 +126,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     @on(Input.Changed, "#export-path")
     def _edited(self) -> None:
         self._path_edited = True
+        self.query_one("#export-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:  # the path field's enter
         self.action_export()
@@ -131,10 +143,15 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not path:
             self.notify("Give a file name.", severity="warning")
             return
-        self.dismiss(ExportRequest(kind, value, fmt, Path(path)))
+        problem = self.write(ExportRequest(kind, value, fmt, Path(path)))
+        if problem is None:
+            self.dismiss()
+        else:
+            self.query_one("#export-error", Static).update(Content(f"Not exported: {problem}"))
+            self.query_one("#export-path", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss()
 
 
 class OverviewScreen(ModalScreen[bool]):
