@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,3 +58,28 @@ def test_long_line_without_spaces_hard_breaks() -> None:
     text = "x" * 100_000
     lines = wrap_span(text, Span(0, len(text)), 80)
     assert len(lines) == 1250 and all(len(line) == 80 for line in lines)
+
+
+def test_narrow_details_keep_the_outlet_before_the_date() -> None:
+    from tui.app.widgets.article_list import details_of
+    from tui.core.article import Article
+
+    article = Article.from_raw(Path("a.txt"), "---\noutlet: Reuters\ndate: 2025-02-10\n---\nText.\n")
+    assert details_of(article, 3, 40) == "Reuters · 2025-02-10 · 3 annotations"
+    assert details_of(article, 3, 26) == "Reuters · 2025-02-10 · ✎ 3"
+    assert details_of(article, 3, 14) == "Reuters · ✎ 3"  # not "R… · 2025-02-10 · ✎ 3"
+    assert details_of(article, 0, 10) == "Reuters"
+    assert details_of(article, 3, 10) == "Reu… · ✎ 3"
+
+
+def test_emoji_are_drawn_as_wide_as_they_are_laid_out() -> None:
+    from rich.cells import cell_len
+
+    from tui.app.layout import cells, drawn
+
+    text = "👍🏽 a 👩\u200d💻 b ❤️ c 🇺🇸 d cafe\u0301"
+    lines = wrap_span(text, Span(0, len(text)), 7)
+    for span in lines:
+        piece = text[span.start : span.end]
+        assert cell_len(drawn(piece)) == cells(piece) <= 7 + 1  # + the space a line wraps at
+    assert drawn("👍🏽 👩\u200d💻 ❤️") == "👍 👩💻 ❤"

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -25,12 +26,11 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 class Terminal:
     """One tmux session on a private server socket, running newsreader on the seeds with a private DB."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, articles: Path = ROOT / "seeds") -> None:
         self.socket = f"newsreader-test-{uuid.uuid4().hex[:8]}"
         self.cwd = cwd
         newsreader = Path(sys.executable).parent / "newsreader"
-        seeds = ROOT / "seeds"
-        self.command = f"{newsreader} {seeds}" if newsreader.exists() else f"{sys.executable} -m tui {seeds}"
+        self.command = f"{newsreader} {articles}" if newsreader.exists() else f"{sys.executable} -m tui {articles}"
         self.env = {
             **os.environ,
             "TERM": "xterm-256color",
@@ -45,11 +45,11 @@ class Terminal:
         )
         return result.stdout
 
-    def start(self) -> None:
+    def start(self, ready: str = "Reuters · Ted Hesson · 2025-02-10") -> None:
         self.tmux(
             "new-session", "-d", "-x", "160", "-y", "48", "-s", "main", "-c", str(self.cwd), self.command + "; sleep 30"
         )
-        self.wait_for("Reuters · Ted Hesson · 2025-02-10")
+        self.wait_for(ready)
 
     def keys(self, *keys: str, literal: bool = False, pause: float = 0.4) -> None:
         self.tmux("send-keys", "-t", "main", *(["-l"] if literal else []), *keys)
@@ -122,5 +122,28 @@ def test_keys_sent_in_one_burst(tmp_path: Path) -> None:
         screen = terminal.wait_for("#dhs-quote")
         assert "This article · 1 annotation" in screen and "qualified law enforcement" in screen
         terminal.keys("q", pause=1.5)
+    finally:
+        terminal.close()
+
+
+def terminal_cells(line: str) -> int:
+    """Cells a line takes in tmux 3.3 (its wcwidth): wide characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_emoji_and_accents_keep_every_line_at_the_terminal_s_width(tmp_path: Path) -> None:
+    """A skin tone, a ZWJ sequence, a variation selector, a flag and combining accents: each line
+    of the list, the reader and the notes is drawn exactly as wide as the terminal (no border shifts)."""
+    article = tmp_path / "emoji.md"
+    line = "Voters 👍🏽 the plan, a coder 👩\u200d💻 wrote it, ❤️ and 🇺🇸 flags, cafe\u0301 and nai\u0308ve. "
+    article.write_text(f"# Reactions 👍🏽 to the vote\n\n{line * 4}\n\n{line}\n")
+    terminal = Terminal(tmp_path, article)
+    try:
+        terminal.start(ready="Reactions")
+        terminal.keys("Enter")
+        screen = terminal.wait_for("coder")
+        rows = [row for row in screen.split("\n") if row.endswith(("│", "╮", "╯"))]  # the panes' rows
+        assert len(rows) == 47 and any("👍" in row for row in rows)
+        assert [terminal_cells(row) for row in rows] == [160] * len(rows), screen
     finally:
         terminal.close()

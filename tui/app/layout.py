@@ -117,13 +117,34 @@ def layout(text: str, paragraphs: list[Span], width: int, header: list[tuple[Lin
 
 
 def display(text: str) -> str:
-    """A body slice as shown: newlines inside a reflowed paragraph become spaces."""
+    """A body slice as laid out: newlines inside a reflowed paragraph become spaces (one
+    character for one, so offsets stay offsets)."""
     return text.replace("\n", " ")
+
+
+# Code points that join or restyle an emoji, which terminals draw at different widths: tmux 3.3
+# draws 👍🏽 in four cells where Rich counts two, ❤️ in one where Rich counts two; others do
+# not join 👩‍💻 at all. Left out of what is drawn, every terminal draws the rest at the width
+# the layout counts (the sum of the characters' own widths): 👍, ❤, 👩💻.
+_DRAWN = str.maketrans(
+    {"\u200d": None, "\ufe0e": None, "\ufe0f": None} | {chr(c): None for c in range(0x1F3FB, 0x1F400)}
+)
+
+
+def drawn(text: str) -> str:
+    """A slice as sent to the terminal: laid out (``display``) without emoji joiners, variation
+    selectors and skin-tone modifiers, so no line is drawn wider or narrower than laid out."""
+    return display(text).translate(_DRAWN)
+
+
+def cells(text: str) -> int:
+    """Cells ``text`` takes as laid out and drawn: the sum of its characters' widths."""
+    return cell_len(drawn(text))
 
 
 def col_of(line_text: str, index: int) -> int:
     """Cell column of character ``index`` within a line."""
-    return cell_len(line_text[:index])
+    return cells(line_text[:index])
 
 
 def index_at(line_text: str, col: int) -> int:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.layout import cells, drawn, wrap_plain
 from tui.app.typeahead import deliver_now, focus_now
 from tui.core.article import Article
 
@@ -31,17 +32,16 @@ def title_of(article: Article) -> str:
 
 def details_of(article: Article, notes: int, width: int = 0) -> str:
     """Outlet · date · annotations. In ``width`` columns the count shrinks to "✎ 3", then the
-    outlet is shortened, so the date and the count stay readable."""
+    date goes, then the outlet is shortened: who published it matters more than when."""
     outlet = article.meta.outlet or "outlet unknown"
     counts = [f"{notes} annotation{'s' if notes != 1 else ''}", f"✎ {notes}"] if notes else [""]
-    for count in counts:
-        tail = " · ".join(p for p in (article.meta.date, count) if p)
-        room = width - len(tail) - 3 * bool(tail)
-        if not width or len(outlet) <= room:
-            break
-    else:
-        outlet = outlet[: max(room - 1, 1)].rstrip() + "…"
-    return " · ".join(p for p in (outlet, tail) if p)
+    for parts in [*((outlet, article.meta.date, count) for count in counts), (outlet, counts[-1])]:
+        text = " · ".join(p for p in parts if p)
+        if not width or cells(text) <= width:
+            return text
+    tail = counts[-1]
+    room = width - cells(tail) - 3 * bool(tail)
+    return " · ".join(p for p in (outlet[: max(room - 1, 1)].rstrip() + "…", tail) if p)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -171,7 +171,7 @@ class ArticleList(ScrollView, can_focus=True):
         if key not in self._wrapped:
             article = self._articles[index]
             mark = "● " if article.id in self.marked else ""
-            lines = textwrap.wrap(mark + title_of(article), width) or [""]
+            lines = wrap_plain(drawn(mark + title_of(article)), width) or [""]
             if len(lines) > 2:
                 lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
             self._wrapped[key] = lines + [""] * (2 - len(lines))
@@ -201,8 +201,7 @@ class ArticleList(ScrollView, can_focus=True):
                 segments.append(Segment(text, style + self._style("title")))
         elif part == 2:
             details = details_of(article, self._notes.get(article.id, 0), inner)
-            details = details if len(details) <= inner else details[: inner - 1] + "…"
-            segments = [Segment(" ", style), Segment(details, style + self._style("details"))]
+            segments = [Segment(" ", style), Segment(drawn(details), style + self._style("details"))]
         else:
             return Strip([Segment("─" * width, base + self._style("rule"))]).crop_extend(0, self.size.width, base)
         return Strip(segments).crop_extend(0, width, style).crop_extend(0, self.size.width, base)

@@ -14,6 +14,7 @@ from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tui.app.layout import drawn
 from tui.app.typeahead import deliver_now
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
@@ -62,12 +63,12 @@ def entry_prompt(entry: Entry) -> Content:
     annotation = entry.annotation
     parts: list[Content | str | tuple[str, str]] = [
         (f"▌{annotation.color[0].upper()} ", f"bold $hl-{annotation.color}"),
-        Content(excerpt(entry.quote)),
+        Content(drawn(excerpt(entry.quote))),
     ]
     details = " ".join(f"#{t}" for t in annotation.tags)
     parts += ["\n", (details + (" · " if details else ""), "$accent"), (entry.color_name, "$text-muted")]
     if annotation.note:
-        parts += ["\n", (note_excerpt(annotation.note), "italic")]
+        parts += ["\n", (drawn(note_excerpt(annotation.note)), "italic")]
     if annotation.state is AnchorState.REANCHORED:
         changed = entry.quote != annotation.selector.exact
         parts += ["\n", ("↻ re-anchored" + (": the text changed" if changed else ""), "$warning")]

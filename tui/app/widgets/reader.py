@@ -21,7 +21,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.layout import Layout, Line, LineKind, col_of, display, index_at, layout
+from tui.app.layout import Layout, Line, LineKind, col_of, display, drawn, index_at, layout
 from tui.app.typeahead import deliver_now
 from tui.core.annotation import COLORS, Annotation
 from tui.core.article import Article
@@ -270,7 +270,7 @@ class Reader(ScrollView, can_focus=True):
         line = self._layout.lines[row]
         if line.kind != "body":
             style = base + self._style(line.kind) if line.kind != "blank" else base
-            segments = [Segment(line.text, style)]
+            segments = [Segment(drawn(line.text), style)]
         else:
             segments = self._body_segments(line.start, line.end, base)
         if self.gutter_width:
@@ -333,7 +333,7 @@ class Reader(ScrollView, can_focus=True):
             for span, layer_style in layers:
                 if span.start <= left and right <= span.end:
                     style += layer_style
-            segments.append(Segment(display(text[left:right]), style))
+            segments.append(Segment(drawn(text[left:right]), style))
         if self._cursor == end and self._is_paragraph_end(end):
             segments.append(Segment(" ", base + cursor_style))
         return segments
