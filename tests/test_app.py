@@ -11,6 +11,7 @@ from tui.app.screens.help import HelpScreen
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.reader import Reader
+from tui.core.passages import Span
 from tui.core.store import Store
 
 SIZE = (160, 48)
@@ -239,3 +240,43 @@ async def test_narrow_terminal_keeps_the_reader_widest(db: Path, in_root: Path) 
         await pilot.pause()
         articles, reader, notes = (app.query_one(s).size.width for s in ("#articles", "#reader-pane", "#notes"))
         assert reader >= 40 and reader > articles + 10 and reader > notes + 10
+
+
+async def test_the_selection_is_distinct_from_every_highlight_in_every_color_system(db: Path, in_root: Path) -> None:
+    """Truecolor, 256 and 16 colors: the selected text's background differs from each highlight's."""
+    from rich.color import ColorSystem
+    from rich.segment import Segment
+
+    from tui.core.annotation import COLORS
+
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        text = reader.article.text
+        words = [m for m in text.split() if m.isalpha() and len(m) > 3][:6]
+        for color, word in zip(COLORS, words, strict=False):
+            start = text.index(word)
+            reader.select(Span(start, start + len(word)))
+            await pilot.press(str(COLORS.index(color) + 1))
+        reader.move_cursor(len(text) - 1)  # the cursor out of the way
+        selected = words[5]
+        start = text.index(selected)
+        reader.select(Span(start, start + len(selected)))
+        reader.scroll_home(animate=False)
+        await pilot.pause()
+
+        def background(segment: Segment, system: ColorSystem) -> object:
+            style = segment.style
+            color = style.color if style.reverse else style.bgcolor
+            if color is None:
+                return None
+            shown = color.downgrade(system)
+            return shown.number if shown.number is not None else shown.get_truecolor()
+
+        segments = [s for y in range(reader.size.height) for s in reader.render_line(y) if s.text.strip()]
+        by_text = {s.text: s for s in segments}
+        for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
+            highlights = {background(by_text[w], system) for w in words[:5]}
+            assert background(by_text[selected], system) not in highlights, system

@@ -29,7 +29,7 @@ from tui.core.passages import Span, sentences, span_at
 from tui.core.search import find_all
 from tui.core.workspace import display_path
 
-_TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused", "figure-flag"})
+_TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused", "figure-flag", "selection"})
 
 
 @dataclass(frozen=True, slots=True)
