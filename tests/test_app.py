@@ -280,3 +280,67 @@ async def test_the_selection_is_distinct_from_every_highlight_in_every_color_sys
         for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT, ColorSystem.STANDARD):
             highlights = {background(by_text[w], system) for w in words[:5]}
             assert background(by_text[selected], system) not in highlights, system
+
+
+DIALOG_KEYS = {
+    "tag": ["enter", "v", "t"],
+    "note": ["enter", "v", "a"],
+    "export": ["E"],
+    "metadata": ["e"],
+    "help": ["question_mark"],
+}
+
+
+async def open_dialog(pilot, name: str) -> None:
+    app = pilot.app
+    if name in ("metadata",) and not app.query_one(ArticleList).display:
+        await pilot.press("z", "shift+tab")  # the list is hidden on a small terminal: show it first
+    await pilot.press(*DIALOG_KEYS[name])
+    await pilot.pause()
+
+
+async def test_every_dialog_fits_80x24_and_scrolls_at_60x20(db: Path, in_root: Path) -> None:
+    for size, must_fit in (((80, 24), True), ((60, 20), False)):
+        for name in DIALOG_KEYS:
+            app = make_app(db)
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                await open_dialog(pilot, name)
+                box = app.screen.query_one("#dialog" if name != "help" else "#help-body")
+                width, height = size
+                assert box.region.right <= width and box.region.bottom <= height, (name, size, box.region)
+                if must_fit and name != "help":  # help is a scrolling page at any size
+                    assert box.max_scroll_y == 0, (name, size)  # everything shows, buttons included
+                    for button in app.screen.query("Button"):
+                        assert box.region.contains_region(button.region), (name, button)
+                else:
+                    assert box.allow_vertical_scroll or box.max_scroll_y == 0, (name, size)
+
+
+async def test_side_panes_give_way_on_small_terminals_and_z_toggles_them(db: Path, in_root: Path) -> None:
+    from tui.app.widgets.notes import NotesPane
+
+    for size, shown in (((160, 48), (True, True)), ((80, 24), (True, False)), ((60, 20), (False, False))):
+        app = make_app(db)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            panes = (app.query_one(ArticleList), app.query_one(NotesPane))
+            assert tuple(p.display for p in panes) == shown, size
+            assert app.focused is not None and all(n.display for n in app.focused.ancestors_with_self if n is not app)
+            await pilot.press("z")
+            await pilot.pause()
+            assert tuple(p.display for p in panes) == ((True, True) if shown != (True, True) else (False, False))
+            await pilot.press("z")
+            await pilot.pause()
+            assert tuple(p.display for p in panes) == ((False, False) if shown != (True, True) else (True, True))
+
+
+async def test_the_reading_measure_is_capped_on_a_wide_screen(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(250, 60)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert max(len(line) for line in reader.visible_text()) <= 100
+        pane = app.query_one("#reader-pane")
+        assert reader.region.x - pane.region.x > 20  # centered in its pane

@@ -43,3 +43,16 @@ def test_annotated_article(snap_compare, db: Path, in_root: Path) -> None:
 def test_compare_view(snap_compare, db: Path, in_root: Path) -> None:
     keys = ["space", "space", "space", "c", "right_square_bracket", "right_square_bracket"]
     assert snap_compare(make_app(db), press=keys, terminal_size=SIZE)
+
+
+def test_export_dialog_at_80x24(snap_compare, db: Path, in_root: Path) -> None:
+    async def open_export(pilot) -> None:
+        await pilot.press("enter", "v", "h", "E")
+        await pilot.pause()
+        pilot.app.screen.query_one("#export-path").value = "annotations/export-dhs.md"  # not the tmp path
+
+    assert snap_compare(make_app(db), run_before=open_export, terminal_size=(80, 24))
+
+
+def test_metadata_dialog_at_80x24(snap_compare, db: Path, in_root: Path) -> None:
+    assert snap_compare(make_app(db), press=["e"], terminal_size=(80, 24))

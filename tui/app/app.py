@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
@@ -43,6 +44,8 @@ if TYPE_CHECKING:  # imported when first used: the compare view, exports and sea
     from tui.app.screens.export import ExportRequest
 
 SYNC_SECONDS = 2.0
+NOTES_MIN_WIDTH = 100  # narrower terminals show the notes pane only on z
+LIST_MIN_WIDTH = 70  # narrower still: the reader alone, until z
 
 
 class NewsreaderApp(App[None]):
@@ -56,6 +59,7 @@ class NewsreaderApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("u", "undo", "Undo"),
         Binding("E", "export", "Export"),
+        Binding("z", "toggle_panes", "Reader only / all panes", show=False),
         Binding("ctrl+f", "search", "Search all", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
@@ -68,6 +72,7 @@ class NewsreaderApp(App[None]):
         self.current: Article | None = None
         self._reported = 0  # corpus notices already shown
         self.typeahead = Typeahead(self)
+        self.panes: Literal["auto", "all", "reader"] = "auto"  # auto: by the terminal's width
 
     async def on_event(self, event: events.Event) -> None:
         if self.typeahead.take(event):
@@ -107,7 +112,8 @@ class NewsreaderApp(App[None]):
         self._main("#reader-pane").border_title = "Reader"
         self.notes.border_title = "Notes"
         self._refresh_list()
-        self._main(ArticleList).focus()
+        self._arrange_panes()
+        (self._main(ArticleList) if self._main(ArticleList).display else self.reader).focus()
         self._report_notices()
         if self.workspace.corpus.pending:
             self._main("#articles").border_title = f"Articles · reading {len(self.workspace.corpus.pending):,} files…"
@@ -121,6 +127,29 @@ class NewsreaderApp(App[None]):
                 timeout=10,
             )
         self.set_interval(SYNC_SECONDS, self._sync)
+
+    def on_resize(self) -> None:
+        self._arrange_panes()
+
+    def _arrange_panes(self) -> None:
+        """Side panes by width (``auto``), or as ``z`` asked: a narrow terminal keeps the reader readable."""
+        width = self.size.width
+        show_list = self.panes == "all" or (self.panes == "auto" and width >= LIST_MIN_WIDTH)
+        show_notes = self.panes == "all" or (self.panes == "auto" and width >= NOTES_MIN_WIDTH)
+        for pane, shown in ((self._main("#articles"), show_list), (self.notes, show_notes)):
+            if pane.display != shown:
+                pane.display = shown
+        hidden = [name for name, shown in (("list", show_list), ("notes", show_notes)) if not shown]
+        self._main("#reader-pane").border_subtitle = f"z shows the {' and '.join(hidden)}" if hidden else ""
+        focused = self.screen_stack[0].focused
+        if focused is not None and not all(n.display for n in focused.ancestors_with_self if isinstance(n, Widget)):
+            focus_now(self.reader)
+
+    def action_toggle_panes(self) -> None:
+        """z: the reader alone, or all three panes (whatever the width)."""
+        hidden = not (self._main("#articles").display and self.notes.display)
+        self.panes = "all" if hidden else "reader"
+        self._arrange_panes()
 
     def _report_notices(self) -> None:
         """Say what loading skipped or warned about, and what could not be anchored (once each)."""

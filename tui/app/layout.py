@@ -132,9 +132,9 @@ _DRAWN = str.maketrans(
 
 
 def drawn(text: str) -> str:
-    """A slice as sent to the terminal: laid out (``display``) without emoji joiners, variation
-    selectors and skin-tone modifiers, so no line is drawn wider or narrower than laid out."""
-    return display(text).translate(_DRAWN)
+    """Text as sent to the terminal: without emoji joiners, variation selectors and skin-tone
+    modifiers, so no line is drawn wider or narrower than laid out."""
+    return text.translate(_DRAWN)
 
 
 def cells(text: str) -> int:

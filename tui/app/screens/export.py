@@ -126,7 +126,7 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Changed, "#export-path")
     def _edited(self) -> None:
         self._path_edited = True
-        self.query_one("#export-error", Static).update("")
+        self.query_one("#export-error", Static).display = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:  # the path field's enter
         self.action_export()
@@ -147,7 +147,9 @@ class ExportScreen(ModalScreen[None]):
         if problem is None:
             self.dismiss()
         else:
-            self.query_one("#export-error", Static).update(Content(f"Not exported: {problem}"))
+            error = self.query_one("#export-error", Static)
+            error.update(Content(f"Not exported: {problem}"))
+            error.display = True
             self.query_one("#export-path", Input).focus()
 
     def action_cancel(self) -> None:

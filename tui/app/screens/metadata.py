@@ -40,6 +40,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
                         getattr(self.article.meta, name),
                         placeholder=PLACEHOLDERS.get(name, getattr(self.article.inferred, name)),
                         id=f"field-{name}",
+                        compact=True,  # a row each: the dialog fits an 80×24 terminal
                     )
             yield Static(id="metadata-error")
             yield Static(Content("Empty fields fall back to what was inferred from the file."), classes="hint")

@@ -79,7 +79,7 @@ class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
             with Grid(id="color-fields"):
                 for number, color in enumerate(COLORS, 1):
                     yield Label(Content.assemble((f"{number} ", "bold"), (f"▌{color}", f"bold $hl-{color}")))
-                    yield Field(self.names[color], id=f"color-{color}")
+                    yield Field(self.names[color], id=f"color-{color}", compact=True)
             yield Static(Content("enter or ctrl+s saves · esc cancels"), classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

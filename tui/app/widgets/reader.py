@@ -333,7 +333,7 @@ class Reader(ScrollView, can_focus=True):
             for span, layer_style in layers:
                 if span.start <= left and right <= span.end:
                     style += layer_style
-            segments.append(Segment(drawn(text[left:right]), style))
+            segments.append(Segment(drawn(display(text[left:right])), style))
         if self._cursor == end and self._is_paragraph_end(end):
             segments.append(Segment(" ", base + cursor_style))
         return segments
