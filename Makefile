@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench screenshots clean
+.PHONY: run test test-fast lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 ## test: set up, then run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## test-fast: the suite without the slow tests (kill -9 loops, tmux, bench smoke), to run often
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench

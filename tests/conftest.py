@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,31 @@ def make_app(db: Path, paths: list[Path] | None = None):
     from tui.app.app import NewsreaderApp
 
     return NewsreaderApp(Workspace.open(paths or [SEEDS], db=db))
+
+
+async def wait_until(pilot, done, timeout: float = 10.0) -> None:
+    """Let the app run until ``done()`` holds (no fixed pause: a loaded machine just takes longer)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not done():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {done}")
+        await pilot.pause(0.02)
+
+
+async def run_command(pilot, name: str) -> None:
+    """Run a command palette entry as a user does: ctrl+p, its name, enter once it is listed."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p", *name)
+
+    def listed() -> bool:
+        found = pilot.app.screen.query(CommandList)
+        if not found:
+            return False
+        options = found.first()
+        return options.option_count > 0 and name.lower() in str(options.get_option_at_index(0).prompt).lower()
+
+    await wait_until(pilot, listed)
+    await pilot.press("enter")
+    await pilot.pause()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, OptionList
 
-from tests.conftest import SEEDS, make_app
+from tests.conftest import SEEDS, make_app, run_command
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.widgets.article_list import ArticleList
@@ -174,12 +174,7 @@ async def test_command_palette_opens_an_article(db: Path, in_root: Path) -> None
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Open: Homeland Security Secretary")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Open: Homeland Security Secretary")
         assert app.current is not None and app.current.meta.outlet == "The Washington Post"
         assert app.focused is app.query_one(Reader)
 

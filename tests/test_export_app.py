@@ -7,12 +7,12 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, RadioButton, Select
 
-from tests.conftest import make_app
+from tests.conftest import make_app, run_command
 from tests.test_annotating import find, open_reader
 from tests.test_export import blockquotes, split_front_matter
 from tui.app.screens.export import ExportScreen, OverviewScreen
 
-SIZE = (160, 48)
+SIZE = (110, 36)  # the smallest that shows all three panes and what the tests read
 
 
 async def annotate_seeds(pilot) -> None:
@@ -90,10 +90,7 @@ async def test_tag_overview_screen_and_markdown(db: Path, in_root: Path) -> None
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await annotate_seeds(pilot)
-        await pilot.press("ctrl+p", *"Tag overview")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Tag overview")
         assert isinstance(app.screen, OverviewScreen)
         table = app.screen.query_one(DataTable)
         assert [str(c.label) for c in table.columns.values()] == ["tag", "Reuters", "The New York Times", "total"]

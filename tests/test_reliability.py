@@ -34,6 +34,7 @@ def child(*args: str) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow
 def test_kill_9_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     rng = random.Random(20250210)
     acknowledged: set[bytes] = set()
@@ -60,6 +61,7 @@ def test_kill_9_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
         assert len(store.annotations()) >= len(acknowledged) - 1
 
 
+@pytest.mark.slow
 def test_kill_9_during_export_leaves_old_or_new_file(tmp_path: Path) -> None:
     path = tmp_path / "export.md"
     rng = random.Random(7)
@@ -72,6 +74,7 @@ def test_kill_9_during_export_leaves_old_or_new_file(tmp_path: Path) -> None:
             assert path.read_bytes() in VERSIONS
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "annotations" / "newsreader.json"
     Store(db).close()

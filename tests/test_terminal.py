@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 QUOTE = "qualified law enforcement personnel"
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
 
 
 class Terminal:
