@@ -124,3 +124,32 @@ def test_empty_articles_have_distinct_ids(tmp_path: Path) -> None:
     two = Article.from_raw(tmp_path / "b.txt", "  \n")
     assert one.is_empty and two.is_empty
     assert one.id != two.id
+
+
+def test_single_newline_paragraphs_give_one_line_metadata() -> None:
+    raw = (
+        "Agency asks for help with records\n"
+        "The agency has asked for help checking records, according to documents viewed by The Daily Example.\n"
+        "In a memo sent last week, officials said the work would start soon.\n"
+        "The plan covers 2,100 officers.\n"
+    )
+    article = Article.from_raw(Path("pasted.txt"), raw)
+    assert article.meta.outlet == "The Daily Example"
+    assert article.meta.title == "Agency asks for help with records"
+    assert len(article.paragraphs) == 4
+    for value in article.meta.as_dict().values():
+        assert "\n" not in value and value == value.strip()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "outlet"),
+    [
+        ("The memo was obtained by The Daily Example. In it, officials said so.", "The Daily Example"),
+        ("The memo was reviewed by The Example Times.\nIt says more.", "The Example Times"),
+        ("The memo was seen by The Example Post, which said so.", "The Example Post"),
+        ("The memo was viewed by the U.S. Example Office. It said so.", "The U.S. Example Office"),
+        ("The memo was viewed by\nThe Example Herald in March.", "The Example Herald"),
+    ],
+)
+def test_outlet_from_attribution_stops_at_the_sentence_end(sentence: str, outlet: str) -> None:
+    assert parse(sentence).inferred.outlet == outlet

@@ -26,7 +26,15 @@ def test_bench_smoke(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(out.read_text())["figures"]
     names = " / ".join(f["name"] for f in figures)
-    for expected in ("first paint", "durable save", "corpus search", "align", "Markdown export", "page down"):
+    for expected in (
+        "first paint",
+        "durable save",
+        "corpus search",
+        "align",
+        "Markdown export",
+        "page down",
+        "feed refresh",
+    ):
         assert expected in names
     assert all(f["value"] > 0 for f in figures)
     assert "| figure" in result.stdout

@@ -37,3 +37,26 @@ def test_span_at() -> None:
     assert span_at(spans, 10) == 1
     assert span_at(spans, 99) == 1
     assert span_at([], 3) is None
+
+
+def test_text_without_blank_lines_is_a_paragraph_per_line() -> None:
+    # Pasted from a web page: a headline without a full stop, then one paragraph per line.
+    text = (
+        "Agency asks for help with records\n"
+        "By Pat Example\n"
+        "The agency has asked for help checking records, according to documents viewed by The Daily Example.\n"
+        "In a memo sent last week, officials said the work would start soon.\n"
+        "The plan covers 2,100 officers.\n"
+        "Critics said it was rushed."
+    )
+    assert [text[s.start : s.end] for s in paragraphs(text)] == text.split("\n")
+
+
+def test_hard_wrapped_text_without_blank_lines_is_still_wrapped() -> None:
+    text = (
+        "The agency has asked for help checking records, according\n"
+        "to documents seen by reporters. In a memo sent last week,\n"
+        "officials said the work would start soon and that the plan\n"
+        "covers 2,100 officers."
+    )
+    assert [text[s.start : s.end] for s in paragraphs(text)] == [text]

@@ -217,7 +217,7 @@ def test_new_change_drops_redo_branch(db: Path) -> None:
         with store.change("two") as change:
             change.put(note())
         assert store.redo() is None
-        assert str(store.undo()) == "two"
+        assert store.undo().label == "two"
 
 
 def test_history_is_bounded(db: Path) -> None:

@@ -147,3 +147,28 @@ def test_emoji_and_accents_keep_every_line_at_the_terminal_s_width(tmp_path: Pat
         assert [terminal_cells(row) for row in rows] == [160] * len(rows), screen
     finally:
         terminal.close()
+
+
+def test_add_a_url_from_the_running_app(tmp_path: Path) -> None:
+    """Paste a local page's URL into the add dialog; read and annotate the article seconds later."""
+    from tests.newsserver import NewsServer, made_up_stories
+
+    story = made_up_stories(1, seed=5)[0]
+    with NewsServer() as server:
+        url = server.publish([story])[story.slug]
+        terminal = Terminal(tmp_path)
+        try:
+            terminal.start()
+            terminal.keys("A")
+            terminal.wait_for("Add article from URL")
+            terminal.keys(url, literal=True)
+            terminal.keys("Enter")
+            screen = terminal.wait_for(f"{story.outlet} · {story.author} · {story.date}")
+            assert story.title in screen
+            terminal.keys("Enter", "v", "h")
+            screen = terminal.wait_for("1 annotation")
+            terminal.keys("q", pause=1.0)
+        finally:
+            terminal.close()
+    [saved] = (tmp_path / "articles").glob("*.md")
+    assert f"url: {url}" in saved.read_text()

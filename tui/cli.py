@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # imported by the commands that use them, so opening the app 
     from tui.core.alignment import Alignment
     from tui.core.export import Scope
 
-COMMANDS = ("list", "annotate", "export", "import", "align", "search")
+COMMANDS = ("list", "annotate", "export", "import", "align", "search", "add", "feed")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -71,7 +71,9 @@ def _open_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION + synopsis,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="article files (.txt, .md) or folders")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="article files (.txt, .md, saved .html pages) or folders"
+    )
     _add_db(parser)
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     return parser
@@ -159,7 +161,56 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             "paths", nargs="*", type=Path, metavar="PATH", help="articles to anchor in (default: the workspace folders)"
         )
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; change nothing")
+    elif command == "add":
+        parser.description = (
+            "Fetch web pages (or read saved .html pages), extract each article's text and metadata, and save it"
+            " as Markdown with YAML front matter (title, outlet, author, date, url, fetched). The folder joins"
+            " the workspace, so `newsreader` and `newsreader list` show the articles. The same URL or text is"
+            " added once. Prints each article's id."
+        )
+        parser.add_argument("sources", nargs="+", metavar="URL|FILE.html", help="http(s) URLs or saved .html pages")
+        _add_intake_options(parser)
+        parser.add_argument(
+            "--raw", action="store_true", help="save the page's whole text when no article is found in it"
+        )
+    elif command == "feed":
+        parser.description = "RSS and Atom feeds: subscribe, list, and refresh them into articles."
+        actions = parser.add_subparsers(dest="action", required=True, metavar="add|list|refresh|remove")
+        add = actions.add_parser("add", help="subscribe to a feed (it is fetched once to check it)")
+        add.add_argument("url", metavar="URL")
+        add.add_argument("--name", default="", help="the feed's name (default: its title)")
+        add.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS")
+        listing = actions.add_parser("list", help="the feeds, with the last refresh's result")
+        listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        refresh = actions.add_parser(
+            "refresh", help="add the new items of every feed (or of NAME) as articles; a summary line per feed"
+        )
+        refresh.add_argument("name", nargs="?", metavar="NAME", help="a feed's name, id, URL or a unique prefix")
+        _add_intake_options(refresh)
+        remove = actions.add_parser("remove", help="unsubscribe (the articles stay)")
+        remove.add_argument("name", metavar="NAME")
+        for sub in (add, listing, refresh, remove):  # --db before or after the action
+            sub.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="the annotation DB")
     return parser
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number <= 3600:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (more than 0), not {value!r}")
+    return number
+
+
+def _add_intake_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        metavar="FOLDER",
+        help="where to save articles (default: articles/ beside the DB's annotations/ folder)",
+    )
+    parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS", help="per page (default: 20)")
 
 
 def _notices(workspace: Workspace) -> None:
@@ -460,6 +511,156 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _intake_workspace(db: Path, folder: Path) -> Workspace:
+    """The workspace's articles (and those already in ``folder``), to refuse duplicates."""
+    also = [folder] if folder.is_dir() else []
+    return Workspace.open([], db=db, remember=False, also=also)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from tui.core.intake import HTML_SUFFIXES, Intake, NotAnArticle, articles_folder, is_url
+
+    db = db_path(args.db)
+    folder = articles_folder(db, args.to)
+    workspace = _intake_workspace(db, folder)
+    code, saved = 0, []
+    try:
+        with Intake.over(workspace.corpus, folder, timeout=args.timeout) as intake:
+            for source in args.sources:
+                try:
+                    if is_url(source) or "://" in source:  # another scheme is refused as a URL, not a file
+                        added = intake.add_url(source, raw=args.raw)
+                    else:
+                        path = Path(source)
+                        if not path.is_file():
+                            raise UsageError(
+                                f"{source}: no such file (give an http(s) URL or a saved .html page)"
+                                if not path.exists()
+                                else f"{source}: not a file"
+                            )
+                        if path.suffix.lower() not in HTML_SUFFIXES:
+                            raise UsageError(f"{source}: not an .html page (open .txt and .md files directly)")
+                        added = intake.add_file(path, raw=args.raw)
+                except NotAnArticle as error:
+                    print(
+                        f"newsreader: {printable(source)}: {printable(str(error))}; nothing saved"
+                        " (--raw saves the page's text)",
+                        file=sys.stderr,
+                    )
+                    code = max(code, error.exit_code)
+                    continue
+                except NewsreaderError as error:
+                    print(f"newsreader: {printable(str(error))}", file=sys.stderr)
+                    code = max(code, error.exit_code)
+                    continue
+                print(added.id, flush=True)
+                article = added.article
+                if added.new:
+                    saved.append(article.id)
+                    what = " · ".join(p for p in (article.meta.outlet, shorten(article.meta.title, 70)) if p)
+                    print(f"newsreader: added {printable(what)} → {display_path(article.path)}", file=sys.stderr)
+                else:
+                    print(
+                        f"newsreader: already added: {printable(source)} is {article.id}"
+                        f" ({display_path(article.path)})",
+                        file=sys.stderr,
+                    )
+        if saved:
+            workspace.store.add_intake_folder(os.path.realpath(folder))
+            workspace.store.mark_unread(saved)
+    finally:
+        workspace.close()
+    return code
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from tui.core import feeds as feeds_module
+    from tui.core.feeds import Feed
+    from tui.core.intake import Intake, articles_folder
+    from tui.core.store import Store
+
+    db = db_path(args.db)
+    if args.action == "list":
+        with Store(db, readonly=True) as store:
+            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
+        stored.sort(key=lambda f: f.name.lower())
+        if args.json:
+            rows = [{"id": f.id, "name": f.name, "url": f.url, "items": f.items, "seen": len(f.seen),
+                     "refreshed": f.refreshed, "result": f.result} for f in stored]  # fmt: skip
+            sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        elif not stored:
+            print("newsreader: no feeds yet: newsreader feed add URL", file=sys.stderr)
+        for feed in [] if args.json else stored:
+            print(f"{feed.id}  {printable(feed.name)}  {printable(feed.url)}")
+            last = f"last refresh {feed.refreshed}: {feed.result}" if feed.refreshed else "never refreshed"
+            print(f"    {len(feed.seen)} items seen · {printable(last)}")
+        return 0
+    if args.action == "remove":
+        with Store(db) as store:
+            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
+            matches = feeds_module.find(stored, args.name)
+            if len(matches) != 1:
+                raise UsageError(_feed_choice(args.name, matches))
+            with store.change(f"remove feed {matches[0].name}", record=False) as change:
+                change.set_feed(matches[0].id, None)
+        print(f"newsreader: removed feed {printable(matches[0].name)} (its articles stay)", file=sys.stderr)
+        return 0
+    folder = articles_folder(db, getattr(args, "to", None))
+    if args.action == "add":
+        with Store(db) as store:
+            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
+            with Intake(folder, timeout=args.timeout) as intake:
+                feed = feeds_module.subscribe(args.url, name=args.name, intake=intake, existing=stored)
+            with store.change(f"add feed {feed.name}", record=False) as change:
+                change.set_feed(feed.id, feed.to_doc())
+        print(feed.id)
+        print(
+            f"newsreader: added feed {printable(feed.name)} ({feed.items} items);"
+            " `newsreader feed refresh` fetches them",
+            file=sys.stderr,
+        )
+        return 0
+    workspace = _intake_workspace(db, folder)
+    code = 0
+    try:
+        stored = [Feed.from_doc(k, d) for k, d in workspace.store.feeds().items()]
+        chosen = sorted(stored, key=lambda f: f.name.lower())
+        if args.name:
+            chosen = feeds_module.find(stored, args.name)
+            if len(chosen) != 1:
+                raise UsageError(_feed_choice(args.name, chosen))
+        if not chosen:
+            print("newsreader: no feeds yet: newsreader feed add URL", file=sys.stderr)
+            return 0
+        with Intake.over(workspace.corpus, folder, timeout=args.timeout) as intake:
+            for feed in chosen:
+                report, state = feeds_module.refresh(feed, intake)
+                with workspace.store.change(f"refresh feed {feed.name}", record=False) as change:
+                    if feed.id in workspace.store.feeds():  # not removed meanwhile
+                        change.set_feed(feed.id, state.to_doc())
+                if report.added:
+                    workspace.store.add_intake_folder(os.path.realpath(folder))
+                    workspace.store.mark_unread(a.id for a in report.added)
+                for added in report.added:
+                    print(
+                        f"newsreader: added {added.id} {printable(shorten(added.article.meta.title, 70))}",
+                        file=sys.stderr,
+                    )
+                print(printable(report.summary()), flush=True)
+                if not report.ok:
+                    code = 1
+    finally:
+        workspace.close()
+    return code
+
+
+def _feed_choice(name: str, matches: list) -> str:
+    if not matches:
+        return f"no feed {name!r} (see `newsreader feed list`)"
+    listed = ", ".join(f"{f.name} ({f.id})" for f in matches[:5])
+    return f"{name!r} matches {len(matches)} feeds: {listed}; give more of the name or the id"
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     workspace = Workspace.open(args.paths, db=db_path(args.db), defer=True)
     try:
@@ -479,6 +680,8 @@ HANDLERS = {
     "import": cmd_import,
     "align": cmd_align,
     "search": cmd_search,
+    "add": cmd_add,
+    "feed": cmd_feed,
 }
 
 

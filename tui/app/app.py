@@ -42,6 +42,9 @@ from tui.core.workspace import Found, Workspace, display_path
 if TYPE_CHECKING:  # imported when first used: the compare view, exports and search cost start-up time
     from tui.app.screens.compare import CompareScreen, Counterpart
     from tui.app.screens.export import ExportRequest
+    from tui.app.screens.intake import AddArticleScreen, FeedsScreen
+    from tui.core.feeds import Feed, Report
+    from tui.core.intake import Added, Intake
 
 SYNC_SECONDS = 2.0
 NOTES_MIN_WIDTH = 100  # narrower terminals show the notes pane only on z
@@ -60,6 +63,7 @@ class NewsreaderApp(App[None]):
         Binding("u", "undo", "Undo"),
         Binding("E", "export", "Export"),
         Binding("z", "toggle_panes", "Reader only / all panes", show=False),
+        Binding("A", "add_article", "Add URL"),
         Binding("ctrl+f", "search", "Search all", show=False),
         Binding("ctrl+r", "redo", "Redo", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
@@ -71,6 +75,7 @@ class NewsreaderApp(App[None]):
         self.workspace = workspace
         self.current: Article | None = None
         self._reported = 0  # corpus notices already shown
+        self._unread: frozenset[str] = frozenset()  # added by the intake, not opened yet
         self.typeahead = Typeahead(self)
         self.panes: Literal["auto", "all", "reader"] = "auto"  # auto: by the terminal's width
 
@@ -111,6 +116,7 @@ class NewsreaderApp(App[None]):
         self._main("#articles").border_title = "Articles"
         self._main("#reader-pane").border_title = "Reader"
         self.notes.border_title = "Notes"
+        self._unread = frozenset(self.workspace.store.unread())
         self._refresh_list()
         self._arrange_panes()
         (self._main(ArticleList) if self._main(ArticleList).display else self.reader).focus()
@@ -222,10 +228,12 @@ class NewsreaderApp(App[None]):
     def _refresh_list(self) -> None:
         counts = Counter(a.article_id for a in self.workspace.annotations())
         current = self.current.id if self.current else None
-        self._main(ArticleList).show(self.workspace.corpus.articles, counts, current=current)
+        self._main(ArticleList).show(self.workspace.corpus.articles, counts, current=current, new=self._unread)
 
     def _show(self, article: Article | None) -> None:
         self.current = article
+        if article is not None and article.id in self._unread:
+            self._mark_read(article.id)
         self.reader.article = article
         self._main("#reader-pane").border_title = (article.meta.outlet if article else "") or "Reader"
         self._refresh_annotations()
@@ -717,6 +725,8 @@ class NewsreaderApp(App[None]):
                 self.action_search,
             ),
             ("Compare sources", "Marked articles (or the current and next) side by side", self._compare_marked),
+            ("Add article from URL", "Fetch a page and add its article with its metadata (A)", self.action_add_article),
+            ("Refresh feeds", "Add the new items of every feed (newsreader feed add URL)", self.action_refresh_feeds),
             ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
             ("Notes: this article / all articles", "Toggle the notes pane's scope", self._toggle_scope),
             ("Rename tag", "Rename a tag on every annotation", self.action_rename_tag),
@@ -729,6 +739,134 @@ class NewsreaderApp(App[None]):
         ]
         for title, help_text, callback in commands:
             yield SystemCommand(title, help_text, callback)
+
+    # --- bringing the news in ----------------------------------------------------------------
+
+    def _articles_folder(self) -> Path:
+        from tui.core.intake import articles_folder
+
+        return articles_folder(self.workspace.store.path)
+
+    def _intake(self) -> Intake:
+        """An intake that knows this session's articles (a new one per task: no state shared across threads)."""
+        from tui.core.intake import Intake
+
+        return Intake.over(list(self.workspace.corpus.articles), self._articles_folder())
+
+    def _mark_read(self, article_id: str) -> None:
+        self._unread = self._unread - {article_id}
+        try:
+            self.workspace.store.mark_read(article_id)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+        self._refresh_list()
+
+    def _take_added(self, added: list[Added]) -> None:
+        """New articles from the intake join the list, marked new, and their folder joins the workspace."""
+        fresh = [a.article for a in added if a.new and self.workspace.corpus.by_id(a.id) is None]
+        if not fresh:
+            return
+        self.workspace.take([(article, None) for article in fresh], last=False)
+        self._unread = self._unread | {a.id for a in fresh}
+        try:
+            self.workspace.store.add_intake_folder(str(self._articles_folder().resolve()))
+            self.workspace.store.mark_unread(a.id for a in fresh)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+        self._refresh_list()
+
+    def action_add_article(self) -> None:
+        from tui.app.screens.intake import AddArticleScreen
+
+        self.push_screen(AddArticleScreen(display_path(self._articles_folder())))
+
+    def on_add_article_screen_submitted(self, message: AddArticleScreen.Submitted) -> None:
+        self._fetch_article(message.screen, message.url)
+
+    @work(thread=True, group="intake")
+    def _fetch_article(self, screen: AddArticleScreen, url: str) -> None:
+        """Fetch, extract and save in a worker thread; the dialog shows each stage."""
+        from tui.core.intake import Cancelled
+
+        def progress(stage: str) -> None:
+            if screen.cancelled:
+                raise Cancelled
+            self.call_from_thread(setattr, screen, "stage", stage)
+
+        try:
+            with self._intake() as intake:
+                added = intake.add_url(url, progress=progress)
+        except Cancelled:
+            return
+        except NewsreaderError as error:
+            self.call_from_thread(screen.failed, str(error))
+            return
+        self.call_from_thread(self._article_added, screen, added)
+
+    def _article_added(self, screen: AddArticleScreen, added: Added) -> None:
+        self._take_added([added])
+        if screen.is_attached:
+            screen.dismiss(None)
+        self.open_article(added.id, focus=False)
+        focus_now(self._main(ArticleList))
+        article = added.article
+        what = " · ".join(p for p in (article.meta.outlet, shorten(article.meta.title, 70)) if p)
+        if added.new:
+            self.notify(f"{what}\nsaved as {display_path(article.path)}", title="Article added")
+        else:
+            self.notify(f"{what} ({display_path(article.path)})", title="Already added")
+
+    def action_refresh_feeds(self) -> None:
+        from tui.app.screens.intake import FeedsScreen
+        from tui.core.feeds import Feed
+
+        feeds = sorted(
+            (Feed.from_doc(key, doc) for key, doc in self.workspace.store.feeds().items()),
+            key=lambda f: f.name.lower(),
+        )
+        if not feeds:
+            self.notify("No feeds yet. Subscribe from the shell: newsreader feed add URL", severity="warning")
+            return
+        screen = FeedsScreen(len(feeds))
+        self.push_screen(screen)
+        self._refresh_feeds(screen, feeds)
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def _refresh_feeds(self, screen: FeedsScreen, feeds: list[Feed]) -> None:
+        """Each feed in turn, in a worker thread; state and articles are taken in on the app's thread."""
+        from tui.core.feeds import refresh
+
+        summaries: list[str] = []
+        with self._intake() as intake:
+            for feed in feeds:
+
+                def progress(item: str, done: int, total: int, name: str = feed.name) -> None:
+                    self.call_from_thread(screen.progress, name, item, done, total)
+
+                report, state = refresh(feed, intake, progress=progress)
+                self.call_from_thread(self._feed_refreshed, screen, report, state)
+                summaries.append(report.summary())
+        self.call_from_thread(self._feeds_done, screen, summaries)
+
+    def _feed_refreshed(self, screen: FeedsScreen, report: Report, state: Feed) -> None:
+        try:
+            with self.workspace.store.change(f"refresh feed {state.name}", record=False) as change:
+                if state.id in self.workspace.store.feeds():  # not removed meanwhile
+                    change.set_feed(state.id, state.to_doc())
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+        self._take_added(report.added)
+        screen.summary(report.summary())
+
+    def _feeds_done(self, screen: FeedsScreen, summaries: list[str]) -> None:
+        screen.finished()
+        failed = any(": failed: " in line or " failed: " in line for line in summaries)
+        self.notify(
+            "\n".join(printable(line) for line in summaries),
+            title="Feeds refreshed",
+            severity="warning" if failed else "information",
+            timeout=10,
+        )
 
     def _compare_marked(self) -> None:
         self._main(ArticleList).action_compare()

@@ -36,7 +36,7 @@ def article_id(text: str) -> str:
 
 
 # Bump when cleaning or inference changes, so cached results from an older parser are redone.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 # --- metadata -----------------------------------------------------------------
 
@@ -108,8 +108,10 @@ _IMAGE_LINE = re.compile(r"(?m)^[ \t]*!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"
 _DATELINE = re.compile(
     r"\s*(?P<place>[A-Z][A-Z .,'’-]{1,40}?)(?:,\s*[A-Z][\w.]*)?\s*\((?P<wire>[A-Za-z]{2,12})\)\s*[-—–]+\s*"
 )
-_OUTLET_NAME = r"(?:[Tt]he\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4}"
-_SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)\s+by\s+(?P<outlet>{_OUTLET_NAME})")
+# An outlet's name is on one line: a line break ends it, as does a sentence's full stop.
+_OUTLET_NAME = r"(?:[Tt]he[ \t]+)?[A-Z][\w&.'’-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w&.'’-]*){0,4}"
+_SEEN_BY = re.compile(rf"\b(?:viewed|obtained|reviewed|seen)[ \t]+by\s+(?P<outlet>{_OUTLET_NAME})")
+_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.|(?:Co|Inc|Corp|Ltd|St|Jr)\.")
 _NOT_OUTLETS = {"the", "officials", "congress", "the department", "the white house"}
 _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
 _LEDE_WINDOW = 8_000
@@ -118,12 +120,26 @@ _TITLE_MAX = 100
 _CLAUSE_MAX = 120
 
 
-def _host_outlet(url: str) -> str:
-    host = (urlparse(url).hostname or "").lower()
+def host_outlet(url: str) -> str:
+    """The outlet a web address belongs to, for the outlets we know by host."""
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:  # a malformed address ("http://[::1") names no outlet
+        return ""
     for domain, outlet in OUTLET_BY_HOST.items():
         if host == domain or host.endswith("." + domain):
             return outlet
     return ""
+
+
+def _outlet_words(name: str) -> str:
+    """The words of a name up to a sentence's end: "The Daily Example. In" -> "The Daily Example"."""
+    words = name.split()
+    for number, word in enumerate(words):
+        if word.endswith(".") and not _INITIALISM.fullmatch(word):
+            words = words[: number + 1]
+            break
+    return " ".join(words).rstrip(".,'’")
 
 
 def _normalize_date(value: object) -> str:
@@ -285,20 +301,20 @@ def parse(raw: str) -> Parsed:
             lede = lede[m.end() :]
     if not outlet:
         for m in _SEEN_BY.finditer(text, 0, _ATTRIBUTION_WINDOW):
-            name = m.group("outlet").rstrip(".,'’")
+            name = _outlet_words(m.group("outlet"))
             if name.lower() not in _NOT_OUTLETS:
                 outlet = name[0].upper() + name[1:]
                 break
-    host_outlet = next((o for o in map(_host_outlet, (f"//{h}" for h in image_hosts)) if o), "")
+    image_outlet = next((o for o in map(host_outlet, (f"//{h}" for h in image_hosts)) if o), "")
     via = ""
     if not outlet:
-        outlet = host_outlet
-    elif host_outlet and host_outlet != outlet:
-        via = host_outlet
+        outlet = image_outlet
+    elif image_outlet and image_outlet != outlet:
+        via = image_outlet
 
     inferred = Metadata(
         title=found.get("title") or header.get("title") or (_title_from(lede) if lede else ""),
-        outlet=found.get("outlet") or outlet or _host_outlet(found.get("url", "")),
+        outlet=found.get("outlet") or outlet or host_outlet(found.get("url", "")),
         author=found.get("author") or header.get("author", ""),
         date=found.get("date") or header.get("date", ""),
         url=found.get("url", ""),

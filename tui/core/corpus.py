@@ -19,7 +19,8 @@ from tui.core.article import Article
 from tui.core.cache import ArticleCache
 from tui.core.errors import UsageError
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})  # saved web pages, read through the intake's extraction
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"}) | HTML_SUFFIXES
 MAX_BYTES = 64 * 1024 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -152,7 +153,8 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
                 dirs[:] = []
                 continue
             visited.add(real_root)
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            # A browser's "save page" puts the page's assets (and ad frames) in NAME_files/.
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files"))
             folder = Path(root)
             for name in sorted(names):
                 if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
@@ -227,10 +229,18 @@ def read_article(path: Path) -> tuple[Article | None, Notice | None]:
         return None, Notice(path, f"skipped: {error}", True)
     except OSError as error:
         return None, Notice(path, f"skipped: cannot read ({error.strerror or error})", True)
-    try:
-        raw, warning = decode(data)
-    except BinaryFile:
-        return None, Notice(path, "skipped: binary file, not text", True)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from tui.core.intake import NotAnArticle, read_html
+
+        try:
+            raw, warning = read_html(data), None
+        except NotAnArticle as error:
+            return None, Notice(path, f"skipped: {error}", True)
+    else:
+        try:
+            raw, warning = decode(data)
+        except BinaryFile:
+            return None, Notice(path, "skipped: binary file, not text", True)
     warnings = (warning,) if warning else ()
     article = Article.from_raw(path, raw, warnings=warnings, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     return article, _notice_for(article)

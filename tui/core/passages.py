@@ -80,7 +80,8 @@ def paragraphs(text: str) -> list[Span]:
     News text comes two ways: one paragraph per line (most scraped articles), or
     hard-wrapped blocks separated by blank lines (Markdown, plain-text mail). A block
     of short lines where some line breaks mid-sentence is taken as one wrapped
-    paragraph; anything else is a paragraph per line. List items, quotes and
+    paragraph (in a text without any blank line: where most lines do); anything else
+    is a paragraph per line. List items, quotes and
     headings always start a paragraph.
     """
     lines = [_trim(text, s.start, s.end) for s in _lines(text)]
@@ -92,13 +93,18 @@ def paragraphs(text: str) -> list[Span]:
         else:
             blocks[-1].append(line)
     result: list[Span] = []
+    # Text with no blank line at all is most often one paragraph per line (pasted from a web
+    # page): there a stray line without final punctuation (a headline, a byline) does not make
+    # the whole text one wrapped paragraph; most lines must break mid-sentence.
+    alone = sum(1 for block in blocks if block) == 1
     for block in blocks:
         if not block:
             continue
+        mid_sentence = sum(text[line.end - 1] not in _SENTENCE_END for line in block[:-1])
         wrapped = (
             len(block) > 1
             and all(len(line) <= _HARD_WRAP_WIDTH for line in block)
-            and any(text[line.end - 1] not in _SENTENCE_END for line in block[:-1])
+            and (mid_sentence * 2 > len(block) - 1 if alone else mid_sentence > 0)
         )
         if not wrapped:
             result.extend(block)

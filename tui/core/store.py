@@ -30,7 +30,7 @@ import fcntl
 import os
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ ANNOTATIONS = "annotations"
 ARTICLES = "articles"  # the user's metadata edits, by article id
 WORKSPACE = "workspace"
 HISTORY = "history"
+FEEDS = "feeds"  # subscribed feeds and their state (ETag, Last-Modified, items seen), by feed id
 META = "_meta"
 
 Signature = tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]
@@ -393,6 +394,10 @@ class Change:
             raise UsageError(problem)
         self._set(WORKSPACE, "colors", dict(names))
 
+    def set_feed(self, feed_id: str, doc: dict[str, Any] | None) -> None:
+        """Store a feed's subscription and state (None: unsubscribe)."""
+        self._set(FEEDS, feed_id, dict(doc) if doc is not None else None)
+
     def retag(self, old: str, new: str | None) -> int:
         """Rename tag ``old`` to ``new`` everywhere (merging if ``new`` exists), or remove it
         with ``new=None``. Returns how many annotations changed."""
@@ -714,3 +719,39 @@ class Store:
             return
         with self.change("open folders", record=False) as change:
             change._set(WORKSPACE, "folders", {"paths": paths})
+
+    def intake_folders(self) -> list[str]:
+        """Folders that added articles were saved in: they join the workspace's folders."""
+        doc = self._storage.tables.get(WORKSPACE, {}).get("intake") or {}
+        return [str(p) for p in doc.get("paths", [])]
+
+    def add_intake_folder(self, path: str) -> None:
+        if path in self.intake_folders():
+            return
+        with self.change("add articles folder", record=False) as change:
+            current = self.intake_folders()  # as re-read under the lock
+            if path not in current:
+                change._set(WORKSPACE, "intake", {"paths": [*current, path]})
+
+    def unread(self) -> set[str]:
+        """Articles added by the intake (add, feeds) and not opened since: shown as new."""
+        doc = self._storage.tables.get(WORKSPACE, {}).get("unread") or {}
+        return {str(i) for i in doc.get("ids", [])}
+
+    def mark_unread(self, article_ids: Iterable[str]) -> None:
+        self._set_unread(lambda ids: ids | set(article_ids))
+
+    def mark_read(self, article_id: str) -> None:
+        if article_id in self.unread():
+            self._set_unread(lambda ids: ids - {article_id})
+
+    def _set_unread(self, update: Callable[[set[str]], set[str]]) -> None:
+        with self.change("mark new articles", record=False) as change:
+            current = self.unread()  # as re-read under the lock
+            ids = update(current)
+            if ids != current:
+                change._set(WORKSPACE, "unread", {"ids": sorted(ids)})
+
+    def feeds(self) -> dict[str, dict[str, Any]]:
+        """Subscribed feeds by id, each a copy of its stored document."""
+        return {key: dict(doc) for key, doc in self._storage.tables.get(FEEDS, {}).items()}

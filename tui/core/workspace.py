@@ -258,7 +258,14 @@ class Workspace:
                 store.set_folders([str(p.resolve()) for p in paths])
             return paths
         remembered = [Path(p) for p in store.folders() if os.path.exists(p)]
-        return remembered or [bundled_seeds()]
+        folders = remembered or [bundled_seeds()]
+        # Folders that `newsreader add` saved articles into join the workspace's own.
+        shown = {os.path.realpath(p) for p in folders}
+        for intake in store.intake_folders():
+            if os.path.isdir(intake) and os.path.realpath(intake) not in shown:
+                shown.add(os.path.realpath(intake))
+                folders.append(Path(intake))
+        return folders
 
     def close(self) -> None:
         self.store.close()

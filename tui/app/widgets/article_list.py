@@ -24,6 +24,7 @@ from tui.app.typeahead import deliver_now, focus_now
 from tui.core.article import Article
 
 ROWS = 4  # title, title continued, details, rule
+NEW = "new · "  # before the details of an article added by the intake and not opened yet
 
 
 def title_of(article: Article) -> str:
@@ -65,6 +66,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--details",
         "article-list--rule",
         "article-list--mark",
+        "article-list--new",
         "article-list--highlight",
         "article-list--highlight-blurred",
     }
@@ -104,15 +106,23 @@ class ArticleList(ScrollView, can_focus=True):
         self.marked: list[str] = []  # article ids marked for comparison, in marking order
         self._articles: list[Article] = []
         self._notes: dict[str, int] = {}
+        self._new: frozenset[str] = frozenset()  # added by the intake and not opened yet
         self._index: dict[str, int] = {}
         self._wrapped: dict[tuple[int, int], list[str]] = {}
         self._styles: dict[str, Style] = {}
 
     # --- data ---------------------------------------------------------------------------
 
-    def show(self, articles: list[Article], notes: dict[str, int], *, current: str | None = None) -> None:
-        """Replace the list, keeping ``current`` highlighted."""
-        self._articles, self._notes = articles, notes
+    def show(
+        self,
+        articles: list[Article],
+        notes: dict[str, int],
+        *,
+        current: str | None = None,
+        new: frozenset[str] = frozenset(),
+    ) -> None:
+        """Replace the list, keeping ``current`` highlighted; ``new`` articles are marked so."""
+        self._articles, self._notes, self._new = articles, notes, new
         self._index = {a.id: n for n, a in enumerate(articles)}
         self.marked = [m for m in self.marked if m in self._index]
         self._wrapped.clear()
@@ -141,7 +151,8 @@ class ArticleList(ScrollView, can_focus=True):
         """What the list shows for one article, as plain text (for tests and screen readers)."""
         article = self._articles[index]
         mark = "● " if article.id in self.marked else ""
-        return f"{mark}{title_of(article)}\n{details_of(article, self._notes.get(article.id, 0))}"
+        fresh = NEW if article.id in self._new else ""
+        return f"{mark}{title_of(article)}\n{fresh}{details_of(article, self._notes.get(article.id, 0))}"
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         for index in (old, new):
@@ -200,8 +211,12 @@ class ArticleList(ScrollView, can_focus=True):
             else:
                 segments.append(Segment(text, style + self._style("title")))
         elif part == 2:
-            details = details_of(article, self._notes.get(article.id, 0), inner)
-            segments = [Segment(" ", style), Segment(drawn(details), style + self._style("details"))]
+            fresh = NEW if article.id in self._new else ""
+            details = details_of(article, self._notes.get(article.id, 0), inner - cells(fresh))
+            segments = [Segment(" ", style)]
+            if fresh:
+                segments.append(Segment(fresh, style + self._style("new")))
+            segments.append(Segment(drawn(details), style + self._style("details")))
         else:
             return Strip([Segment("─" * width, base + self._style("rule"))]).crop_extend(0, self.size.width, base)
         return Strip(segments).crop_extend(0, width, style).crop_extend(0, self.size.width, base)
