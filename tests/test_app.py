@@ -330,6 +330,19 @@ async def test_side_panes_give_way_on_small_terminals_and_z_toggles_them(db: Pat
             assert tuple(p.display for p in panes) == ((False, False) if shown != (True, True) else (True, True))
 
 
+async def test_side_panes_follow_the_terminal_as_it_is_resized(db: Path, in_root: Path) -> None:
+    from tui.app.widgets.notes import NotesPane
+
+    app = make_app(db)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        panes = (app.query_one(ArticleList), app.query_one(NotesPane))
+        for size, shown in (((80, 24), (True, False)), ((160, 48), (True, True)), ((60, 20), (False, False))):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert tuple(p.display for p in panes) == shown, size
+
+
 async def test_the_reading_measure_is_capped_on_a_wide_screen(db: Path, in_root: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(250, 60)) as pilot:

@@ -203,3 +203,23 @@ def test_an_immutable_journal_is_a_message_not_an_internal_error(tmp_path: Path)
         assert (db.read_bytes(), journal.read_bytes()) == before
     finally:
         subprocess.run(["chattr", "-i", str(journal)], check=False)
+
+
+def test_a_fifo_or_a_device_as_db_journal_or_import_is_refused_at_once(tmp_path: Path) -> None:
+    """Only articles were read as regular files within a cap: a FIFO as the DB or the import
+    file hung, /dev/zero filled memory, and a journal linked to /dev/null took every change."""
+    from tests.conftest import REUTERS
+
+    os.mkfifo(tmp_path / "fifo.json")
+    for db, what in ((tmp_path / "fifo.json", "a FIFO"), (Path("/dev/zero"), "a device")):
+        result = run("list", "--db", str(db), str(REUTERS), cwd=tmp_path)
+        assert result.returncode == 2 and what in result.stderr, result.stderr
+    for source, what in ((tmp_path / "fifo.json", "a FIFO"), (Path("/dev/zero"), "a device")):
+        result = run("import", "--db", str(tmp_path / "db.json"), str(source), cwd=tmp_path)
+        assert result.returncode == 2 and what in result.stderr, result.stderr
+
+    db = tmp_path / "linked.json"
+    (tmp_path / "linked.json.journal").symlink_to("/dev/null")
+    result = run("annotate", "--db", str(db), str(REUTERS), "--quote", "work force", cwd=tmp_path)
+    with Store(db, readonly=True) as store:  # acknowledged means kept, never swallowed by a device
+        assert (result.returncode == 0) == (len(store.annotations()) == 1), result.stderr

@@ -385,11 +385,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 1 if args.strict and problems else 0
 
 
+MAX_IMPORT_BYTES = 1 * 2**30  # W3C JSON of a few million annotations; more is not an export
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    from tui.core.atomic import FileTooLarge, read_bytes
     from tui.core.export import import_annotations, parse_w3c
 
     try:
-        data = args.file.read_bytes()
+        data, _ = read_bytes(args.file, MAX_IMPORT_BYTES)
+    except FileTooLarge as error:
+        raise UsageError(f"{args.file}: {error}; not an export of ours") from None
     except OSError as error:
         raise UsageError(f"{args.file}: cannot read ({error.strerror or error})") from None
     try:

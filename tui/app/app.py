@@ -134,12 +134,12 @@ class NewsreaderApp(App[None]):
             )
         self.set_interval(SYNC_SECONDS, self._sync)
 
-    def on_resize(self) -> None:
-        self._arrange_panes()
+    def on_resize(self, event: events.Resize) -> None:
+        self._arrange_panes(event.size.width)  # the event's size: the app's own is not updated yet
 
-    def _arrange_panes(self) -> None:
+    def _arrange_panes(self, width: int | None = None) -> None:
         """Side panes by width (``auto``), or as ``z`` asked: a narrow terminal keeps the reader readable."""
-        width = self.size.width
+        width = self.size.width if width is None else width
         show_list = self.panes == "all" or (self.panes == "auto" and width >= LIST_MIN_WIDTH)
         show_notes = self.panes == "all" or (self.panes == "auto" and width >= NOTES_MIN_WIDTH)
         for pane, shown in ((self._main("#articles"), show_list), (self.notes, show_notes)):

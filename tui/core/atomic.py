@@ -1,11 +1,13 @@
-"""Replace a file so that readers and crashes only ever see the old or the new version."""
+"""Files written whole (readers and crashes see the old or the new version) and read within bounds."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
+from stat import S_ISCHR, S_ISFIFO, S_ISREG
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -23,10 +25,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         try:
-            mode = os.stat(path).st_mode & 0o777
+            stat = os.stat(path)
         except FileNotFoundError:
-            mode = 0o644  # mkstemp makes 0600; a new file gets the usual mode
-        os.chmod(tmp, mode)
+            stat = None
+        # The file's own mode is kept; a new file (or one replacing a device) gets the usual
+        # 0644, not mkstemp's 0600 nor /dev/null's 0666.
+        os.chmod(tmp, stat.st_mode & 0o777 if stat is not None and S_ISREG(stat.st_mode) else 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -60,3 +64,37 @@ def write_export(path: Path, data: bytes, *, db: Path) -> None:
     except (OSError, RuntimeError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise UsageError(f"{path}: cannot write ({reason})") from None
+
+
+class FileTooLarge(Exception):
+    """More bytes than the reader allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"larger than {limit // 2**20} MB")
+
+
+def read_bytes(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file, at most ``limit`` of them.
+
+    Opened non-blocking and checked with ``fstat`` on the open file, so a FIFO, a
+    device (``/dev/zero``) or a file swapped for one after it was listed never blocks
+    or streams forever. Raises ``OSError`` (with a plain ``strerror``) otherwise;
+    ``FileTooLarge`` past the limit, however the file reports its size.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            kind = "a FIFO" if S_ISFIFO(stat.st_mode) else "a device" if S_ISCHR(stat.st_mode) else "a special file"
+            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
+        if stat.st_size > limit:
+            raise FileTooLarge(limit)
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise FileTooLarge(limit)
+        return b"".join(chunks), stat
+    finally:
+        os.close(fd)

@@ -7,21 +7,20 @@ app shows, and the rest of the corpus loads.
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISCHR, S_ISFIFO, S_ISREG
 from typing import NamedTuple
 
 from tui.core.article import Article
+from tui.core.atomic import FileTooLarge, read_bytes
 from tui.core.cache import ArticleCache
 from tui.core.errors import UsageError
 
+MAX_BYTES = 64 * 1024 * 1024  # an article
 HTML_SUFFIXES = frozenset({".html", ".htm"})  # saved web pages, read through the intake's extraction
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"}) | HTML_SUFFIXES
-MAX_BYTES = 64 * 1024 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -186,45 +185,10 @@ def _notice_for(article: Article) -> Notice | None:
     return None
 
 
-def read_bytes(path: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file, at most ``limit`` of them.
-
-    Opened non-blocking and checked with ``fstat`` on the open file, so a FIFO, a
-    device (``/dev/zero``) or a file swapped for one after it was listed never blocks
-    or streams forever. Raises ``OSError`` (with a plain ``strerror``) otherwise;
-    ``FileTooLarge`` past the limit, however the file reports its size.
-    """
-    limit = MAX_BYTES if limit is None else limit
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    try:
-        stat = os.fstat(fd)
-        if not S_ISREG(stat.st_mode):
-            kind = "a FIFO" if S_ISFIFO(stat.st_mode) else "a device" if S_ISCHR(stat.st_mode) else "a special file"
-            raise OSError(errno.EINVAL, f"{kind}, not a regular file")
-        if stat.st_size > limit:
-            raise FileTooLarge(limit)
-        chunks, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise FileTooLarge(limit)
-        return b"".join(chunks), stat
-    finally:
-        os.close(fd)
-
-
-class FileTooLarge(Exception):
-    """More bytes than an article may have."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"larger than {limit // 2**20} MB")
-
-
 def read_article(path: Path) -> tuple[Article | None, Notice | None]:
     """Load one file: an Article (maybe with a warning) or a Notice saying why not."""
     try:
-        data, stat = read_bytes(path)
+        data, stat = read_bytes(path, MAX_BYTES)
     except FileTooLarge as error:
         return None, Notice(path, f"skipped: {error}", True)
     except OSError as error:

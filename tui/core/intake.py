@@ -583,7 +583,7 @@ class Intake:
 
     def add_file(self, path: Path, *, raw: bool = False) -> Added:
         """Extract and save a saved web page (``.html``)."""
-        from tui.core.corpus import FileTooLarge, read_bytes
+        from tui.core.atomic import FileTooLarge, read_bytes
 
         try:
             data, _ = read_bytes(path, self.max_bytes)

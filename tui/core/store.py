@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import orjson
@@ -41,7 +42,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, Annotation, clean_tags, color_names_problem, tag_key
-from tui.core.atomic import write_atomic
+from tui.core.atomic import FileTooLarge, read_bytes, write_atomic
 from tui.core.cleaning import clean_line
 from tui.core.errors import UsageError, WorkFailed
 
@@ -138,6 +139,13 @@ def _encode(record: Record) -> bytes:
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
+MAX_DB_BYTES = 2 * 2**30  # a DB (or journal) past this is not one of ours: refused, not read
+
+
+def _why(error: OSError | FileTooLarge) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
+
+
 def read_journal(path: Path, db: Path) -> tuple[list[Record], int]:
     """The journal's records and the length of its intact part.
 
@@ -146,11 +154,11 @@ def read_journal(path: Path, db: Path) -> tuple[list[Record], int]:
     good ones is damage, not a crash, and is refused.
     """
     try:
-        data = path.read_bytes()
+        data, _ = read_bytes(path, MAX_DB_BYTES)
     except FileNotFoundError:
         return [], 0
-    except OSError as error:
-        raise StoreError(f"{path}: cannot read the journal ({error.strerror}).") from None
+    except (OSError, FileTooLarge) as error:
+        raise StoreError(f"{path}: cannot read the journal ({_why(error)}).") from None
     records: list[Record] = []
     good = 0
     lines = data.split(b"\n")
@@ -197,9 +205,12 @@ def append_line(journal: Path, length: int, line: bytes) -> int:
     done or an error, and on any error the journal is cut back to ``length`` so it
     never holds a torn line, and the error is raised. Returns the new length.
     """
-    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY, 0o644)
     try:
-        if os.fstat(fd).st_size > length:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):  # a device (/dev/null) would take every change and keep none
+            raise OSError(errno.EINVAL, "the journal is not a regular file")
+        if stat.st_size > length:
             os.ftruncate(fd, length)  # drop a torn tail before appending after it
         view = memoryview(line)
         try:
@@ -477,9 +488,9 @@ class Store:
         """Snapshot plus journal, validated; and how much of the journal is intact."""
         try:
             signature = self._file_signature()
-            data = self.path.read_bytes()
-        except OSError as error:
-            raise StoreError(f"{self.path}: cannot read the DB ({error.strerror}).") from None
+            data, _ = read_bytes(self.path, MAX_DB_BYTES)
+        except (OSError, FileTooLarge) as error:
+            raise StoreError(f"{self.path}: cannot read the DB ({_why(error)}).") from None
         tables = parse_db(self.path, data)
         records, good = read_journal(journal_path(self.path), self.path)
         for record in records:
