@@ -119,12 +119,14 @@ async def test_sentence_paragraph_and_find_next(db: Path, in_root: Path) -> None
         await pilot.press("escape", "V")
         assert selected(app).startswith("“It is D.H.S.’s") and selected(app).endswith("Noem wrote.")
         # Find is case-, accent- and quote-insensitive; n and N walk the matches.
-        await find(pilot, "dhs's understanding")  # no match: the find bar stays open to fix the query
+        await find(pilot, "dhs's misunderstanding")  # no match: the find bar stays open to fix the query
         assert "0 matches" in str(app.query_one("#find-status").render())
         assert app.focused.id == "find-input"
         await pilot.press("escape")
         assert app.focused is app.reader and app.reader.selection is None
         await find(pilot, "d.h.s.'s UNDERSTANDING")
+        assert selected(app) == "D.H.S.’s understanding"
+        await find(pilot, "dhs's understanding")  # an initialism found however it is written
         assert selected(app) == "D.H.S.’s understanding"
         await find(pilot, "irs")
         first = app.reader.selection

@@ -157,3 +157,22 @@ def test_quotes_match_whole_words_and_whole_graphemes() -> None:
     accent = text.index("cafe\u0301")
     assert selected_passage(text, Span(accent - 2, accent + 4)) == Span(accent - 1, accent + 5)
     assert selected_passage(text, Span(0, 0)) is None and selected_passage(text, Span(2, 3)) is None
+
+
+def test_find_folds_initialisms_and_compounds_like_the_alignment() -> None:
+    """In the reader's find (and loose quotes), "dhs's" finds the Times' "D.H.S.’s" and
+    "workforce" finds Reuters' "work force", as the compare view already treats them alike."""
+    from tui.core.search import find_all
+
+    text = "The D.H.S.’s plan for the work force, the workforce and the work-force. DHS said so."
+    found = {
+        query: [text[a:b] for a, b in find_all(text, query, words=True)]
+        for query in ("dhs's", "dhs", "workforce", "work force", "plan")
+    }
+    assert found == {
+        "dhs's": ["D.H.S.’s"],
+        "dhs": ["D.H.S.", "DHS"],
+        "workforce": ["work force", "workforce", "work-force"],
+        "work force": ["work force", "workforce", "work-force"],
+        "plan": ["plan"],
+    }

@@ -719,10 +719,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
     try:
+        # Intermixed: options may come between positionals (`search QUERY --db F PATH`);
+        # argparse cannot intermix around subcommands, so `feed` parses plainly.
         if argv and argv[0] in COMMANDS:
-            args = _command_parser(argv[0]).parse_args(argv[1:])
-            return HANDLERS[argv[0]](args)
-        return cmd_open(_open_parser().parse_args(argv))
+            parser = _command_parser(argv[0])
+            parse = parser.parse_args if argv[0] == "feed" else parser.parse_intermixed_args
+            return HANDLERS[argv[0]](parse(argv[1:]))
+        return cmd_open(_open_parser().parse_intermixed_args(argv))
     except NewsreaderError as error:
         print(f"newsreader: {printable(str(error))}", file=sys.stderr)
         return error.exit_code

@@ -59,23 +59,45 @@ def _accent_table() -> dict[str, str]:
 _ACCENTS = _accent_table()
 
 
+# Words written closed or open ("workforce" / "work force" / "work-force"): either form finds both.
+COMPOUNDS = {"workforce": ("work", "force"), "healthcare": ("health", "care"), "email": ("e", "mail"),
+             "website": ("web", "site")}  # fmt: skip
+_OPEN_COMPOUNDS = {" ".join(parts): closed for closed, parts in COMPOUNDS.items()}
+_INITIALISM = re.compile(r"[a-z]{2,5}")  # "dhs" also finds "D.H.S." (and "dhs's" "D.H.S.’s")
+
+
+def _letters(word: str) -> str:
+    parts = []
+    for char in word:
+        if char in _QUOTES:
+            parts.append("[" + re.escape(_QUOTES[char]) + "]")
+        elif char in _ACCENTS:  # a letter, precomposed or followed by its accents as code points of their own
+            parts.append("[" + re.escape(_ACCENTS[char]) + "]" + _MARKS + "*")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _word(word: str) -> str:
+    """A query word as a pattern: its letters, or the same word as an initialism or a compound."""
+    forms = [_letters(word)]
+    stem, apostrophe, rest = word.partition("'")
+    if stem in COMPOUNDS:
+        forms.append(r"[\s-]*".join(_letters(part) for part in COMPOUNDS[stem]) + _letters(apostrophe + rest))
+    if _INITIALISM.fullmatch(stem):
+        forms.append(r"\.".join(_letters(char) for char in stem) + r"\.?" + _letters(apostrophe + rest))
+    return forms[0] if len(forms) == 1 else "(?:" + "|".join(forms) + ")"
+
+
 @lru_cache(maxsize=256)
 def pattern(query: str) -> re.Pattern[str] | None:
     """The regex for ``query``, or None for a blank query."""
     folded = " ".join(fold_same_length(query).split())  # folded as the text is, so "Straße" finds "Straße"
     if not folded:
         return None
-    parts = []
-    for char in folded:
-        if char == " ":
-            parts.append(r"\s+")
-        elif char in _QUOTES:
-            parts.append("[" + re.escape(_QUOTES[char]) + "]")
-        elif char in _ACCENTS:  # a letter, precomposed or followed by its accents as code points of their own
-            parts.append("[" + re.escape(_ACCENTS[char]) + "]" + _MARKS + "*")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts), re.IGNORECASE)
+    for open_form, closed in _OPEN_COMPOUNDS.items():  # "work force" is looked for as "workforce" is
+        folded = re.sub(rf"\b{open_form}\b", closed, folded)
+    return re.compile(r"\s+".join(_word(word) for word in folded.split(" ")), re.IGNORECASE)
 
 
 def find_all(text: str, query: str, *, limit: int | None = None, words: bool = False) -> list[Span]:
