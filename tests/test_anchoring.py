@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,8 +170,10 @@ def test_property_any_text_any_selector(text: str, data: st.DataObject) -> None:
     assert anchor(text, selector).span == (start, end)
 
 
-def test_a_reanchored_passage_does_not_drift_across_unrelated_edits(tmp_path) -> None:
-    """Once re-anchored onto "Many residents packed the chamber.", later edits elsewhere keep it there."""
+@pytest.mark.parametrize("readonly", [False, True], ids=["app", "list-export-search"])
+def test_a_reanchored_passage_does_not_drift_across_unrelated_edits(tmp_path, readonly: bool) -> None:
+    """Once re-anchored onto "Many residents packed the chamber.", later edits elsewhere keep it
+    there, whether the workspace is opened by the app or by a read-only command."""
     from tui.core.annotation import Annotation
     from tui.core.workspace import Workspace
 
@@ -180,7 +183,7 @@ def test_a_reanchored_passage_does_not_drift_across_unrelated_edits(tmp_path) ->
     db = tmp_path / "db.json"
 
     def passages() -> list[str]:
-        with Workspace.open([article], db=db, remember=False) as workspace:
+        with Workspace.open([article], db=db, remember=False, readonly=readonly) as workspace:
             found = workspace.corpus.articles[0]
             return [a.current_text(found.text) for a in workspace.annotations()]
 

@@ -402,7 +402,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         imported = parse_w3c(data)
     except UsageError as error:
         raise UsageError(f"{args.file}: {error}") from None
-    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=args.dry_run, remember=False)
+    workspace = Workspace.open(
+        args.paths, db=db_path(args.db), readonly=args.dry_run, remember=False, store_anchors=not args.dry_run
+    )
     try:
         report = import_annotations(workspace, imported, dry_run=args.dry_run, label=f"import {args.file.name}")
     finally:

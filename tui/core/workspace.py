@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Collection, Iterator, Sequence
@@ -15,7 +16,7 @@ from tui.core.article import Article
 from tui.core.cache import ArticleCache
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus, Notice
-from tui.core.errors import UsageError
+from tui.core.errors import NewsreaderError, UsageError
 from tui.core.passages import Span
 from tui.core.search import FoldedTexts, Hit, SearchIndex, excerpt_around, fold_same_length
 from tui.core.store import Store
@@ -66,6 +67,24 @@ def _searchable(annotation: Annotation) -> str:
     return " — ".join(" ".join(part.split()) for part in parts if part.strip())
 
 
+def _store_placed(store: Store, corpus: Corpus, updates: list[tuple[Annotation, Annotation]]) -> None:
+    """Store re-anchored annotations over the versions that were anchored.
+
+    Anchoring a large corpus takes a while, and another process may have changed an
+    annotation meanwhile: write only over the version that was anchored (compare and set,
+    inside the locked change, after the store has re-read the DB); anchor a newer version
+    again; leave a deleted one deleted.
+    """
+    with store.change("re-anchor", record=False) as change:
+        for read, placed in updates:
+            current = store.annotation(read.id)
+            if current is not None and current != read:
+                article = corpus.by_id(current.article_id) or corpus.by_location(current.path)
+                placed = _placed(current, article) if article is not None else current
+            if current is not None and placed != current:
+                change.put(placed)
+
+
 def _placed(annotation: Annotation, article: Article) -> Annotation:
     """The annotation anchored in the article's current text (same fields otherwise)."""
     result = anchor(article.text, annotation.selector, annotation.placed)
@@ -112,6 +131,7 @@ class Workspace:
     folders: list[Path]
     cache: ArticleCache | None = None
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
+    store_anchors: bool = True  # a read-only workspace still stores re-anchoring (not a dry run)
     _search: SearchIndex | None = field(default=None, repr=False)
     _search_size: int = field(default=-1, repr=False)
     _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -126,6 +146,7 @@ class Workspace:
         remember: bool = True,
         also: Sequence[Path] = (),
         defer: bool = False,
+        store_anchors: bool = True,
     ) -> Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
@@ -133,7 +154,9 @@ class Workspace:
         next plain ``newsreader`` opens them again. Without ``paths``, the workspace is its
         folders plus every file it holds annotations on, wherever that file is. ``also`` adds files for this
         session only (a CLI command naming an article by its path). With ``defer``,
-        files the cache does not know yet are left for ``read_pending`` (the app).
+        files the cache does not know yet are left for ``read_pending`` (the app). A
+        ``readonly`` workspace changes nothing the user made, but stores where annotations
+        were re-anchored (so the next run starts from there) unless ``store_anchors`` is off.
         """
         store = Store(db, readonly=readonly)
         try:
@@ -143,7 +166,7 @@ class Workspace:
             corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=cache, defer=defer)
             cache.save()
             corpus.apply_overrides(store.overrides())
-            workspace = cls(store, corpus, folders, cache)
+            workspace = cls(store, corpus, folders, cache, store_anchors=store_anchors)
             workspace.reanchor()
         except BaseException:
             store.close()
@@ -191,19 +214,14 @@ class Workspace:
                 updates.append((annotation, placed))
         if updates and self.store.readonly:
             self._overlay.update((placed.id, placed) for _, placed in updates)
+            if self.store_anchors:
+                # Where annotations were placed is kept, or each run would start again from the
+                # words first stored and drift as unrelated edits move the fuzzy match. Best
+                # effort: a DB this user cannot write still reads, anchored in memory.
+                with contextlib.suppress(NewsreaderError, OSError), Store(self.store.path) as writable:
+                    _store_placed(writable, self.corpus, updates)
         elif updates:
-            # Anchoring a large corpus takes a while, and another process may have changed an
-            # annotation meanwhile: write only over the version that was anchored (compare and
-            # set, inside the locked change, after the store has re-read the DB); anchor a newer
-            # version again; leave a deleted one deleted.
-            with self.store.change("re-anchor", record=False) as change:
-                for read, placed in updates:
-                    current = self.store.annotation(read.id)
-                    if current is not None and current != read:
-                        article = self.corpus.by_id(current.article_id) or self.corpus.by_location(current.path)
-                        placed = _placed(current, article) if article is not None else current
-                    if current is not None and placed != current:
-                        change.put(placed)
+            _store_placed(self.store, self.corpus, updates)
         return len(updates)
 
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
