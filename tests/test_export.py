@@ -379,6 +379,16 @@ def test_import_foreign_annotation_finds_its_article(tmp_path: Path) -> None:
         (
             b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
             b' {"type": "TextPositionSelector", "start": 1e300, "end": 1e300}]}}]',
+            "start 1e+300 is beyond any article's length",
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
+            b' {"type": "TextPositionSelector", "start": 18446744073709551616, "end": 1}]}}]',
+            "start 1.84e+19 is beyond any article's length",  # a float to JSON, but a whole number
+        ),
+        (
+            b'[{"type": "Annotation", "target": {"selector": [{"type": "TextQuoteSelector", "exact": "x"},'
+            b' {"type": "TextPositionSelector", "start": 1.5, "end": 2}]}}]',
             "must be a whole number",
         ),
         (
@@ -592,3 +602,22 @@ def test_export_finds_an_annotated_article_outside_the_workspace(tmp_path: Path)
         "## A memo" in exported.stdout and "not loaded" not in exported.stdout and "not verified" not in exported.stdout
     )
     assert "memo.md" in exported.stdout
+
+
+def test_import_says_how_to_anchor_in_annotated_files_outside_the_workspace(tmp_path: Path) -> None:
+    """An import never opens the files it names unasked (a hostile one could name any file), but
+    when an orphan's file exists it says how to anchor in it, and that then works."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    memo = elsewhere / "memo.md"
+    memo.write_text("# A memo\n\nThe committee met on Tuesday and voted to delay the plan.\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    db, exported = work / "a.json", work / "export.json"
+    assert run("annotate", str(memo), "--quote", "voted to delay", "--db", str(db), cwd=work).returncode == 0
+    assert run("export", "--format", "json", "-o", str(exported), "--db", str(db), cwd=work).returncode == 0
+    plain = run("import", str(exported), "--db", str(work / "b.json"), cwd=work)
+    assert plain.returncode == 0 and "1 orphaned" in plain.stdout
+    assert f"name them: newsreader import {exported} {memo}" in plain.stderr
+    named = run("import", str(exported), str(memo), "--db", str(work / "c.json"), cwd=work)
+    assert named.returncode == 0 and "1 anchored" in named.stdout and "name them" not in named.stderr

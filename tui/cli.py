@@ -407,10 +407,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     try:
         report = import_annotations(workspace, imported, dry_run=args.dry_run, label=f"import {args.file.name}")
+        # Files named in an import are never opened unasked (a hostile file could name any
+        # file to quote from): when orphans' files exist, say how to anchor in them.
+        unopened = sorted(
+            {i.path for i in imported if i.path and workspace.corpus.by_location(i.path) is None}
+            if report.orphaned
+            else ()
+        )
+        unopened = [path for path in unopened if os.path.isfile(path)]
     finally:
         workspace.close()
     prefix = "would import" if args.dry_run else "imported"
     print(f"{prefix} {len(imported) - report.repeated}: {report}")
+    if unopened:
+        shown = " ".join(printable(p) for p in unopened[:3]) + (" …" if len(unopened) > 3 else "")
+        print(
+            f"newsreader: {len(unopened)} annotated file(s) outside the workspace exist; to anchor in them,"
+            f" name them: newsreader import {printable(str(args.file))} {shown}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -487,13 +487,13 @@ def _position(selector: dict | None, where: str) -> tuple[int, int]:
         return -1, -1
     values = []
     for part in ("start", "end"):
-        value = selector.get(part)
-        if isinstance(value, float) and value.is_integer() and abs(value) <= POSITION_MAX:
-            value = int(value)
+        value = given = selector.get(part)
+        if isinstance(value, float) and value.is_integer():  # JSON gives 2**64 and 1e300 as floats
+            value = int(value) if abs(value) <= POSITION_MAX else POSITION_MAX + 1
         if not isinstance(value, int) or isinstance(value, bool):
             raise UsageError(f"{where}: TextPositionSelector {part} must be a whole number, not {value!r:.40}")
         if value > POSITION_MAX:
-            raise UsageError(f"{where}: TextPositionSelector {part} {value:.3g} is beyond any article's length")
+            raise UsageError(f"{where}: TextPositionSelector {part} {given:.3g} is beyond any article's length")
         values.append(value)
     start, end = values
     return (start, end) if 0 <= start <= end else (-1, -1)
