@@ -43,7 +43,6 @@ from tui.core.search import fold
 
 VERBATIM = 85.0  # ratio or partial_ratio (0-100) for near-verbatim wording
 VERBATIM_MIN_CHARS = 30  # shorter sentences are not judged on wording alone
-CANDIDATE = 0.20  # IDF-weighted containment below which a pair is not looked at closer
 CONTENT_CONTAINMENT = 0.34  # IDF-weighted share of the smaller window's terms found in the other
 CONTENT_JACCARD = 0.20  # IDF-weighted overlap of both
 FIGURE_CONTAINMENT = 0.26  # windows reporting a comparable figure (same kind, within 25 %)
@@ -53,6 +52,7 @@ SPECIFIC_MIN = 2  # specific terms two windows must share (a comparable figure c
 RARE_PER_ARTICLE = 2  # a word in at most this many sentences per article aligned is rare
 MAX_RUN = 2  # sentences of one article in one group
 PAIR_GAIN = 1.15
+SENTENCE_CANDIDATE = 0.2  # two sentences sharing less content are not the start of a link
 LEDE_SHARED = 4  # terms two ledes must share
 LEDE_CONTAINMENT = 0.15  # a two-sentence window must score this much better than its better sentence alone
 
@@ -136,6 +136,7 @@ _DATE_CASED = re.compile(
     re.IGNORECASE,
 )
 _NON_WORD = re.compile(r"[^\w]+")
+_DIGIT = re.compile(r"\d")
 _COMPOUNDS = {"work force": "workforce", "health care": "healthcare", "e mail": "email", "web site": "website"}
 _CAPITALIZED = re.compile(r"(?<=[\w,;’'”\"] )[A-Z][\w’'-]*")
 
@@ -185,19 +186,25 @@ def normalize_form(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
-def normalize(text: str, organisations: re.Pattern[str] | None = None, names: dict[str, str] | None = None) -> str:
+def normalize(
+    text: str,
+    organisations: re.Pattern[str] | None = None,
+    names: dict[str, str] | None = None,
+    first_words: frozenset[str] = frozenset(),
+) -> str:
     """Text as compared: folded, names of organisations abbreviated, dates, numbers and compounds in one form."""
     folded = fold(text)
     folded = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), folded)
     folded = _POSSESSIVE.sub("", folded)
-    folded = _THOUSANDS.sub("", folded)
-    folded = _PERCENT.sub(r"\1pct", folded)
-    folded = _DATE.sub(_date_token, folded)
+    if _DIGIT.search(folded):
+        folded = _THOUSANDS.sub("", folded)
+        folded = _PERCENT.sub(r"\1pct", folded)
+        folded = _DATE.sub(_date_token, folded)
     folded = " ".join(_NON_WORD.sub(" ", folded).split())
     for spaced, closed in _COMPOUNDS.items():
         folded = folded.replace(spaced, closed)
     folded = _DEPARTMENT_OF.sub(r"\1 department", folded)
-    if organisations is not None and names is not None:
+    if organisations is not None and names is not None and not first_words.isdisjoint(folded.split()):
         folded = organisations.sub(lambda m: names[m.group(0)], folded)
     return folded
 
@@ -257,6 +264,8 @@ _SAME_COUNT = {
 
 def figures(text: str, offset: int = 0) -> list[Figure]:
     """Counts (with what they count), money (with its currency), percentages, dates and years in ``text``."""
+    if _DIGIT.search(text) is None:
+        return []
     found = []
     dates = [m.span() for m in _DATE_CASED.finditer(text)]
     for match in _DATE_CASED.finditer(text):
@@ -403,6 +412,7 @@ class Vocabulary:
             self.names.update(defined_abbreviations(article.text))
         self.abbreviations = set(self.names.values())
         self.pattern = _organisation_pattern(self.names)
+        self.first_words = frozenset(form.split()[0] for form in self.names)
         self.display: dict[str, str] = {a: a.upper() for a in self.abbreviations}
         self.capitalized: set[str] = set()
         for article in articles:
@@ -413,6 +423,7 @@ class Vocabulary:
         self.total = 0
         self.idf: dict[str, float] = {}
         self.rare_df = RARE_PER_ARTICLE * max(len(articles), 2)
+        self._specific: set[str] = set()
 
     def terms(self, normalized: str) -> frozenset[str]:
         """Content terms: lemmas cut to seven letters; figures, dates and abbreviations whole."""
@@ -420,7 +431,7 @@ class Vocabulary:
         for word in normalized.split():
             if word in STOPWORDS or len(word) < 2:
                 continue
-            if word in self.abbreviations or any(c.isdigit() for c in word):
+            if word in self.abbreviations or _figure_term(word):
                 term = word
                 if term not in self.display:
                     self.display[term] = _display_number(term)
@@ -439,10 +450,17 @@ class Vocabulary:
             self.df.update(terms)
             self.total += 1
         self.idf = {t: math.log((self.total + 1) / (n + 0.5)) for t, n in self.df.items()}
+        self._specific = {t for t in self.df if self._is_specific(t)}
+
+    def weight(self, terms: Iterable[str]) -> float:
+        return sum(self.idf[t] for t in terms)
 
     def specific(self, term: str) -> bool:
         """Names, organisations, figures and dates, and words rare in these articles: what identifies a fact."""
-        if any(c.isdigit() for c in term):
+        return term in self._specific
+
+    def _is_specific(self, term: str) -> bool:
+        if _figure_term(term):
             return True
         count = self.df[term]
         if count <= self.rare_df:
@@ -478,7 +496,7 @@ def _sentences_of(article: Article, number: int, vocabulary: Vocabulary) -> list
         if any(f.start <= span.start < f.end for f in article.figures):
             continue
         text = article.text[span.start : span.end]
-        normalized = normalize(text, vocabulary.pattern, vocabulary.names)
+        normalized = normalize(text, vocabulary.pattern, vocabulary.names, vocabulary.first_words)
         terms = vocabulary.terms(normalized)
         if len(terms) < 2:
             continue
@@ -510,29 +528,57 @@ def _weights(sets: Sequence[frozenset[str]], column: dict[str, int], weights: An
 
 
 def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> list[Link]:
-    """The links between two articles' windows: one matrix product scores every pair's shared content."""
-    if not left or not right:
+    """The links between two articles' windows.
+
+    One matrix product scores the shared content of every two sentences; only the
+    windows around sentence pairs that share some of it are judged, so a fact told
+    across two sentences is found without scoring every pair of windows.
+    """
+    singles_left = [w for w in left if w.first == w.last]
+    singles_right = [w for w in right if w.first == w.last]
+    if not singles_left or not singles_right:
         return []
     idf = vocabulary.idf
-    shared_vocabulary = sorted({t for w in left for t in w.terms} & {t for w in right for t in w.terms})
+    shared_vocabulary = sorted({t for w in singles_left for t in w.terms} & {t for w in singles_right for t in w.terms})
     column = {t: k for k, t in enumerate(shared_vocabulary)}
-    weights = np.array([idf[t] for t in shared_vocabulary], dtype=np.float64)
-    lhs = _weights([w.terms for w in left], column, weights)
-    rhs = (_weights([w.terms for w in right], column, weights) > 0).astype(np.float64)
+    weights = np.array([idf[t] for t in shared_vocabulary], dtype=np.float32)
+    lhs = _weights([w.terms for w in singles_left], column, weights)
+    rhs = (_weights([w.terms for w in singles_right], column, weights) > 0).astype(np.float32)
     inter = lhs @ rhs.T
-    wa = np.array([sum(idf[t] for t in w.terms) for w in left])[:, None]
-    wb = np.array([sum(idf[t] for t in w.terms) for w in right])[None, :]
+    wa = np.array([vocabulary.weight(w.terms) for w in singles_left], dtype=np.float32)[:, None]
+    wb = np.array([vocabulary.weight(w.terms) for w in singles_right], dtype=np.float32)[None, :]
     containment = inter / np.maximum(np.minimum(wa, wb), 1e-9)
+    around_left = _around(left)
+    around_right = _around(right)
+    judged: set[tuple[int, int]] = set()
+    weight_of = {id(w): vocabulary.weight(w.terms) for w in (*left, *right)}
     links = []
-    for i, j in zip(*np.nonzero(containment >= CANDIDATE), strict=True):
-        a, b = left[i], right[j]
-        inter_ij = float(inter[i, j])
-        c = float(containment[i, j])
-        jac = inter_ij / max(float(wa[i, 0] + wb[0, j]) - inter_ij, 1e-9)
-        link = _judge(a, b, c, jac, vocabulary)
-        if link is not None:
-            links.append(link)
+    for i, j in zip(*np.nonzero(containment >= SENTENCE_CANDIDATE), strict=True):
+        for a in around_left[singles_left[i].first]:
+            for b in around_right[singles_right[j].first]:
+                if (id(a), id(b)) in judged:
+                    continue
+                judged.add((id(a), id(b)))
+                inter_ab = vocabulary.weight(a.terms & b.terms)
+                wa_, wb_ = weight_of[id(a)], weight_of[id(b)]
+                c, jac = inter_ab / (min(wa_, wb_) or 1e-9), inter_ab / ((wa_ + wb_ - inter_ab) or 1e-9)
+                # Near-verbatim sentences share their content words too: nothing is missed
+                # by looking no closer at pairs that share too little.
+                if c < FIGURE_CONTAINMENT or jac < FIGURE_JACCARD:
+                    continue
+                link = _judge(a, b, c, jac, vocabulary)
+                if link is not None:
+                    links.append(link)
     return links
+
+
+def _around(windows: list[Window]) -> dict[int, list[Window]]:
+    """For each sentence, the windows holding it."""
+    found: dict[int, list[Window]] = {}
+    for window in windows:
+        for n in range(window.first, window.last + 1):
+            found.setdefault(n, []).append(window)
+    return found
 
 
 def _judge(a: Window, b: Window, c: float, jac: float, vocabulary: Vocabulary) -> Link | None:
@@ -616,7 +662,7 @@ def _split_figures(pair: Window) -> tuple[tuple[Figure, ...], tuple[Figure, ...]
 
 
 def _figure_term(term: str) -> bool:
-    return any(c.isdigit() for c in term)
+    return _DIGIT.search(term) is not None
 
 
 def _agreeing_figure(term: str, a: Window, b: Window) -> bool:
