@@ -51,7 +51,7 @@ FIGURE_CLOSENESS = 0.25  # counts within 25 % of each other are "the same figure
 SPECIFIC_MIN = 2  # specific terms two windows must share (a comparable figure counts as one)
 RARE_PER_ARTICLE = 2  # a word in at most this many sentences per article aligned is rare
 MAX_RUN = 2  # sentences of one article in one group
-PAIR_GAIN = 1.15
+PAIR_GAIN = 1.3
 SENTENCE_CANDIDATE = 0.2  # two sentences sharing less content are not the start of a link
 LEDE_SHARED = 4  # terms two ledes must share
 LEDE_CONTAINMENT = 0.15  # a two-sentence window must score this much better than its better sentence alone
@@ -553,13 +553,15 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
     judged: set[tuple[int, int]] = set()
     weight_of = {id(w): vocabulary.weight(w.terms) for w in (*left, *right)}
     links = []
-    for i, j in zip(*np.nonzero(containment >= SENTENCE_CANDIDATE), strict=True):
+    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(containment >= SENTENCE_CANDIDATE), strict=True)}
+    candidates |= _figure_candidates(singles_left, singles_right)
+    for i, j in sorted(candidates):
         for a in around_left[singles_left[i].first]:
             for b in around_right[singles_right[j].first]:
                 if (id(a), id(b)) in judged:
                     continue
                 judged.add((id(a), id(b)))
-                inter_ab = vocabulary.weight(a.terms & b.terms)
+                inter_ab = vocabulary.weight(a.terms & b.terms) + _figure_weight(a, b, vocabulary)
                 wa_, wb_ = weight_of[id(a)], weight_of[id(b)]
                 c, jac = inter_ab / (min(wa_, wb_) or 1e-9), inter_ab / ((wa_ + wb_ - inter_ab) or 1e-9)
                 # Near-verbatim sentences share their content words too: nothing is missed
@@ -570,6 +572,39 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
                 if link is not None:
                     links.append(link)
     return links
+
+
+def _figure_candidates(left: list[Window], right: list[Window]) -> set[tuple[int, int]]:
+    """Sentence pairs reporting a comparable figure (same kind, within 25 %): worth a closer look
+    even when they share few words, as outlets disagreeing on a number is what a fact-checker needs."""
+    by_key: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for j, window in enumerate(right):
+        for figure in window.figures:
+            if figure.key is not None:
+                by_key.setdefault(figure.key, []).append((figure.value, j))
+    found = set()
+    for i, window in enumerate(left):
+        for figure in window.figures:
+            for value, j in by_key.get(figure.key, ()) if figure.key is not None else ():
+                high = max(value, figure.value)
+                if high > 0 and abs(value - figure.value) / high <= FIGURE_CLOSENESS:
+                    found.add((i, j))
+    return found
+
+
+def _figure_weight(a: Window, b: Window, vocabulary: Vocabulary) -> float:
+    """Two reports of one figure that differ count as shared content: "38,000 vehicles" / "40,000 vehicles"."""
+    for x in a.figures:
+        for y in b.figures:
+            if x.value != y.value and _comparable(x, y):
+                terms = [_figure_token(x), _figure_token(y)]
+                return min((vocabulary.idf.get(t, 0.0) for t in terms), default=0.0)
+    return 0.0
+
+
+def _figure_token(figure: Figure) -> str:
+    """The term a figure's number became when normalized ("2,100" -> "2100")."""
+    return normalize(figure.text.split()[0]).replace(" ", "")
 
 
 def _around(windows: list[Window]) -> dict[int, list[Window]]:
@@ -734,7 +769,7 @@ def align(articles: Sequence[Article]) -> Alignment:
     for left in range(len(windows)):
         for right in range(left + 1, len(windows)):
             links += _links(windows[left], windows[right], vocabulary)
-    links = _prefer_single(links) + _ledes(windows, vocabulary)
+    links = _prefer_single(links + _ledes(windows, vocabulary), vocabulary)
     links.sort(
         key=lambda link: (not link.lede, -link.score, link.a.article, link.a.first, link.b.article, link.b.first)
     )
@@ -779,13 +814,35 @@ def align(articles: Sequence[Article]) -> Alignment:
     return Alignment(list(articles), result, unique)
 
 
-def _prefer_single(links: list[Link]) -> list[Link]:
-    """Drop a two-sentence window's link unless it beats what its sentences link to alone.
+def _prefer_single(links: list[Link], vocabulary: Vocabulary) -> list[Link]:
+    """Drop a two-sentence window's link unless it beats what its sentences link to alone,
+    and unless each of its sentences shares more with the other side than with anything else.
 
     A pair of sentences is needed when the fact is told across two sentences ("The
     division had 2,290 special agents. Agents … are law enforcement officers"); when one
     sentence carries it alone, its neighbour is left to its own counterparts.
     """
+    elsewhere: dict[tuple[int, int, int], list[tuple[float, int]]] = {}
+    for link in links:
+        if link.a.first == link.a.last and link.b.first == link.b.last:
+            elsewhere.setdefault((link.a.article, link.a.first, link.b.article), []).append((link.score, link.b.first))
+            elsewhere.setdefault((link.b.article, link.b.first, link.a.article), []).append((link.score, link.a.first))
+
+    def belongs_elsewhere(pair: Window, other: Window) -> bool:
+        for sentence, terms in zip(range(pair.first, pair.last + 1), pair.parts, strict=True):
+            c, jac = _pair_overlap(terms, other.terms, vocabulary.idf)
+            best = max(
+                (
+                    score
+                    for score, n in elsewhere.get((pair.article, sentence, other.article), ())
+                    if not other.first <= n <= other.last
+                ),
+                default=0.0,
+            )
+            if best > (c + jac) / 2:
+                return True  # this sentence tells another fact, found elsewhere in that article
+        return False
+
     alone: dict[tuple[int, int, int, int], float] = {}
     with_figure: set[tuple[int, int, int, int]] = set()
     for link in links:
@@ -816,6 +873,8 @@ def _prefer_single(links: list[Link]) -> list[Link]:
                 default=0.0,
             )
             if link.score < best * PAIR_GAIN and not (link.figure and not best_has_figure(link)):
+                continue
+            if any(len(w.parts) == 2 and belongs_elsewhere(w, o) for w, o in ((a, b), (b, a))):
                 continue
         kept.append(link)
     return kept
