@@ -106,7 +106,18 @@ async def test_figures_flagged_and_unique_toggle(db: Path, in_root: Path) -> Non
         index = next(i for i, g in enumerate(screen.alignment.groups) if any(p.figures for p in g.passages))
         while screen.group_index != index:
             await pilot.press("right_square_bracket")
-        assert "figures differ: 2,100 vs 2,290" in str(screen.query_one("#compare-summary").render())
+        summary = str(screen.query_one("#compare-summary").render())
+        # Each figure with what it counts, each outlet named once.
+        assert (
+            "figures differ: 2,100 trained law enforcement officers (The New York Times)"
+            " vs 2,290 special agents (The Washington Post)"
+        ) in summary
+        assert "shared:" not in summary
+        await pilot.press("w")  # why linked: the shared terms
+        summary = str(screen.query_one("#compare-summary").render())
+        assert "shared: " in summary and "officer" in summary
+        await pilot.press("w")
+        assert "shared:" not in str(screen.query_one("#compare-summary").render())
         assert not any(m.kind == "unique" for r in screen.readers for m in r.marks)
         await pilot.press("o")
         musk = [

@@ -440,8 +440,8 @@ class Vocabulary:
                 if base in STOPWORDS or base in COMMON_WORDS:
                     continue
                 term = base[:7]
-                if term not in self.display:
-                    self.display[term] = word.capitalize() if word in self.capitalized else base
+                if term not in self.display:  # shown as first written: "requested", "Bessent"
+                    self.display[term] = word.capitalize() if word in self.capitalized else word
             found.add(term)
         return frozenset(found)
 
