@@ -11,8 +11,8 @@ lemmas (simplemma, whose dictionaries ship inside its package).
 
 Two windows are scored on wording (rapidfuzz, for near-verbatim passages such as a
 quote every outlet prints) and on content: the overlap of their terms weighted by
-how rare each is across the sentences aligned (IDF), computed for every pair in one
-matrix product. A link needs shared *specific* content: names, organisations,
+how rare each is across the sentences aligned (IDF), computed for every pair of
+sentences that share a term through an inverted index. A link needs shared *specific* content: names, organisations,
 figures, dates or rare words, never only common words. Figures count as shared
 content only when of the same kind (what they count, their currency).
 
@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 
 from tui.core.article import Article
@@ -190,12 +189,13 @@ def normalize(
     text: str,
     organisations: re.Pattern[str] | None = None,
     names: dict[str, str] | None = None,
-    first_words: frozenset[str] = frozenset(),
 ) -> str:
     """Text as compared: folded, names of organisations abbreviated, dates, numbers and compounds in one form."""
     folded = fold(text)
-    folded = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), folded)
-    folded = _POSSESSIVE.sub("", folded)
+    if "." in folded:
+        folded = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), folded)
+    if "'" in folded:
+        folded = _POSSESSIVE.sub("", folded)
     if _DIGIT.search(folded):
         folded = _THOUSANDS.sub("", folded)
         folded = _PERCENT.sub(r"\1pct", folded)
@@ -203,10 +203,21 @@ def normalize(
     folded = " ".join(_NON_WORD.sub(" ", folded).split())
     for spaced, closed in _COMPOUNDS.items():
         folded = folded.replace(spaced, closed)
-    folded = _DEPARTMENT_OF.sub(r"\1 department", folded)
-    if organisations is not None and names is not None and not first_words.isdisjoint(folded.split()):
+    if "department of" in folded:
+        folded = _DEPARTMENT_OF.sub(r"\1 department", folded)
+    if organisations is not None and names is not None and not _first_words(names).isdisjoint(folded.split()):
         folded = organisations.sub(lambda m: names[m.group(0)], folded)
     return folded
+
+
+@lru_cache(maxsize=16)
+def _first_words_of(forms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(form.split()[0] for form in forms)
+
+
+def _first_words(names: dict[str, str]) -> frozenset[str]:
+    """The words organisations' long names start with: a sentence without any needs no substitution."""
+    return _first_words_of(tuple(names))
 
 
 def _date_token(match: re.Match[str]) -> str:
@@ -412,7 +423,6 @@ class Vocabulary:
             self.names.update(defined_abbreviations(article.text))
         self.abbreviations = set(self.names.values())
         self.pattern = _organisation_pattern(self.names)
-        self.first_words = frozenset(form.split()[0] for form in self.names)
         self.display: dict[str, str] = {a: a.upper() for a in self.abbreviations}
         self.capitalized: set[str] = set()
         for article in articles:
@@ -424,26 +434,37 @@ class Vocabulary:
         self.idf: dict[str, float] = {}
         self.rare_df = RARE_PER_ARTICLE * max(len(articles), 2)
         self._specific: set[str] = set()
+        self._term_of: dict[str, str] = {}
 
     def terms(self, normalized: str) -> frozenset[str]:
         """Content terms: lemmas cut to seven letters; figures, dates and abbreviations whole."""
+        term_of = self._term_of
         found = set()
         for word in normalized.split():
-            if word in STOPWORDS or len(word) < 2:
-                continue
-            if word in self.abbreviations or _figure_term(word):
-                term = word
-                if term not in self.display:
-                    self.display[term] = _display_number(term)
+            if word in term_of:
+                term = term_of[word]
             else:
-                base = lemma(word)
-                if base in STOPWORDS or base in COMMON_WORDS:
-                    continue
-                term = base[:7]
-                if term not in self.display:  # shown as first written: "requested", "Bessent"
-                    self.display[term] = word.capitalize() if word in self.capitalized else word
-            found.add(term)
+                term = term_of[word] = self._term(word)
+            if term:
+                found.add(term)
         return frozenset(found)
+
+    def _term(self, word: str) -> str:
+        """A word's term, or "" for a word that says nothing about the fact."""
+        if word in STOPWORDS or len(word) < 2:
+            return ""
+        if word in self.abbreviations or _figure_term(word):
+            term = word
+            if term not in self.display:
+                self.display[term] = _display_number(term)
+            return term
+        base = lemma(word)
+        if base in STOPWORDS or base in COMMON_WORDS:
+            return ""
+        term = base[:7]
+        if term not in self.display:  # shown as first written: "requested", "Bessent"
+            self.display[term] = word.capitalize() if word in self.capitalized else word
+        return term
 
     def count(self, sentence_terms: Iterable[frozenset[str]]) -> None:
         for terms in sentence_terms:
@@ -496,7 +517,7 @@ def _sentences_of(article: Article, number: int, vocabulary: Vocabulary) -> list
         if any(f.start <= span.start < f.end for f in article.figures):
             continue
         text = article.text[span.start : span.end]
-        normalized = normalize(text, vocabulary.pattern, vocabulary.names, vocabulary.first_words)
+        normalized = normalize(text, vocabulary.pattern, vocabulary.names)
         terms = vocabulary.terms(normalized)
         if len(terms) < 2:
             continue
@@ -519,41 +540,53 @@ def _windows(singles: list[Window]) -> list[Window]:
     return found
 
 
-def _weights(sets: Sequence[frozenset[str]], column: dict[str, int], weights: Any) -> Any:
-    matrix = np.zeros((len(sets), len(column)), dtype=np.float64)
-    for row, terms in enumerate(sets):
-        columns = [column[t] for t in terms if t in column]
-        matrix[row, columns] = 1.0
-    return matrix * weights
-
-
 def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> list[Link]:
     """The links between two articles' windows.
 
-    One matrix product scores the shared content of every two sentences; only the
-    windows around sentence pairs that share some of it are judged, so a fact told
-    across two sentences is found without scoring every pair of windows.
+    An inverted index of terms scores the shared content of every two sentences that
+    share any (sentences hold a few dozen of thousands of terms, so this is far less
+    work than a dense matrix product); only the windows around sentence pairs that
+    share enough are judged, so a fact told across two sentences is found without
+    scoring every pair of windows.
     """
     singles_left = [w for w in left if w.first == w.last]
     singles_right = [w for w in right if w.first == w.last]
     if not singles_left or not singles_right:
         return []
     idf = vocabulary.idf
-    shared_vocabulary = sorted({t for w in singles_left for t in w.terms} & {t for w in singles_right for t in w.terms})
-    column = {t: k for k, t in enumerate(shared_vocabulary)}
-    weights = np.array([idf[t] for t in shared_vocabulary], dtype=np.float32)
-    lhs = _weights([w.terms for w in singles_left], column, weights)
-    rhs = (_weights([w.terms for w in singles_right], column, weights) > 0).astype(np.float32)
-    inter = lhs @ rhs.T
-    wa = np.array([vocabulary.weight(w.terms) for w in singles_left], dtype=np.float32)[:, None]
-    wb = np.array([vocabulary.weight(w.terms) for w in singles_right], dtype=np.float32)[None, :]
-    containment = inter / np.maximum(np.minimum(wa, wb), 1e-9)
+    postings: dict[str, list[int]] = {}
+    for j, window in enumerate(singles_right):
+        for term in window.terms:
+            postings.setdefault(term, []).append(j)
+    inter: dict[int, float] = {}  # keyed i * width + j
+    width = len(singles_right)
+    for i, window in enumerate(singles_left):
+        row = i * width
+        for term in window.terms:
+            right_ones = postings.get(term)
+            if right_ones:
+                weight = idf[term]
+                for j in right_ones:
+                    inter[row + j] = inter.get(row + j, 0.0) + weight
+    wa = [vocabulary.weight(w.terms) for w in singles_left]
+    wb = [vocabulary.weight(w.terms) for w in singles_right]
     around_left = _around(left)
     around_right = _around(right)
     judged: set[tuple[int, int]] = set()
-    weight_of = {id(w): vocabulary.weight(w.terms) for w in (*left, *right)}
+    weights_of: dict[int, float] = {}
+
+    def weight_of(window: Window) -> float:
+        weight = weights_of.get(id(window))
+        if weight is None:
+            weight = weights_of[id(window)] = vocabulary.weight(window.terms)
+        return weight
+
     links = []
-    candidates = {(int(i), int(j)) for i, j in zip(*np.nonzero(containment >= SENTENCE_CANDIDATE), strict=True)}
+    candidates = {
+        divmod(key, width)
+        for key, shared in inter.items()
+        if shared >= SENTENCE_CANDIDATE * min(wa[key // width], wb[key % width])
+    }
     candidates |= _figure_candidates(singles_left, singles_right)
     for i, j in sorted(candidates):
         for a in around_left[singles_left[i].first]:
@@ -561,8 +594,10 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
                 if (id(a), id(b)) in judged:
                     continue
                 judged.add((id(a), id(b)))
-                inter_ab = vocabulary.weight(a.terms & b.terms) + _figure_weight(a, b, vocabulary)
-                wa_, wb_ = weight_of[id(a)], weight_of[id(b)]
+                inter_ab = vocabulary.weight(a.terms & b.terms)
+                if a.figures and b.figures:
+                    inter_ab += _figure_weight(a, b, vocabulary)
+                wa_, wb_ = weight_of(a), weight_of(b)
                 c, jac = inter_ab / (min(wa_, wb_) or 1e-9), inter_ab / ((wa_ + wb_ - inter_ab) or 1e-9)
                 # Near-verbatim sentences share their content words too: nothing is missed
                 # by looking no closer at pairs that share too little.
@@ -603,8 +638,9 @@ def _figure_weight(a: Window, b: Window, vocabulary: Vocabulary) -> float:
 
 
 def _figure_token(figure: Figure) -> str:
-    """The term a figure's number became when normalized ("2,100" -> "2100")."""
-    return normalize(figure.text.split()[0]).replace(" ", "")
+    """The term a figure's number became when normalized ("2,100" -> "2100", "10%" -> "10pct")."""
+    number = figure.text.lstrip("$€£").split()[0].split("%")[0].replace(",", "")
+    return number + "pct" if figure.kind == "percent" else number
 
 
 def _around(windows: list[Window]) -> dict[int, list[Window]]:
@@ -697,7 +733,8 @@ def _split_figures(pair: Window) -> tuple[tuple[Figure, ...], tuple[Figure, ...]
 
 
 def _figure_term(term: str) -> bool:
-    return _DIGIT.search(term) is not None
+    """A term holding a digit: a number, a percentage, a date."""
+    return not term.isalpha() and _DIGIT.search(term) is not None
 
 
 def _agreeing_figure(term: str, a: Window, b: Window) -> bool:
