@@ -432,7 +432,7 @@ class Vocabulary:
         self.df: Counter[str] = Counter()
         self.total = 0
         self.idf: dict[str, float] = {}
-        self.rare_df = RARE_PER_ARTICLE * max(len(articles), 2)
+        self.rare_df = RARE_PER_ARTICLE * max(len(articles), 3)  # two short articles: still a handful
         self._specific: set[str] = set()
         self._term_of: dict[str, str] = {}
 
