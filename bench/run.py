@@ -411,11 +411,22 @@ def main(argv: list[str] | None = None) -> int:
             figures += step()
     report = table(figures)
     print(report)
+    from bench.gold import score
+
+    print("\nAlignment against the gold set (tests/gold/alignment.json):")
+    gold = score()
+    for result in gold:
+        print(f"  {result.line()}")
     print(f"\n{machine()}; suite took {time.perf_counter() - started:.0f} s{' (smoke sizes)' if smoke else ''}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(
         orjson.dumps(
-            {"machine": machine(), "smoke": smoke, "figures": [asdict(f) | {"ratio": f.ratio} for f in figures]},
+            {
+                "machine": machine(),
+                "smoke": smoke,
+                "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
+                "gold": [{"name": g.name, "precision": g.precision, "recall": g.recall} for g in gold],
+            },
             option=orjson.OPT_INDENT_2,
         )
     )

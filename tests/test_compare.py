@@ -24,6 +24,11 @@ async def open_compare(pilot, marks: int = 3) -> CompareScreen:
     return screen
 
 
+def noem_quote(screen: CompareScreen) -> int:
+    """The index of the group holding the Noem quote (near-verbatim, in all three)."""
+    return next(i for i, g in enumerate(screen.alignment.groups) if "It is DHS" in g.passages[0].text)
+
+
 def selected(reader) -> str:
     span = reader.selection
     return reader.article.text[span.start : span.end] if span else ""
@@ -64,9 +69,10 @@ async def test_walk_groups_all_columns_follow(db: Path, in_root: Path) -> None:
         first = screen.alignment.groups[0]
         for passage in first.passages:
             assert selected(screen.readers[passage.article]) == passage.text
-        await pilot.press("right_square_bracket")
-        assert screen.group_index == 1
-        noem = screen.alignment.groups[1]
+        quote = noem_quote(screen)  # the ledes and the letter come first
+        await pilot.press(*["right_square_bracket"] * quote)
+        assert screen.group_index == quote
+        noem = screen.alignment.groups[quote]
         assert {p.article for p in noem.passages} == {0, 1, 2}
         for reader, passage in zip(screen.readers, noem.passages, strict=True):
             assert selected(reader) == passage.text
@@ -76,7 +82,7 @@ async def test_walk_groups_all_columns_follow(db: Path, in_root: Path) -> None:
                 < reader.scroll_offset.y + reader.size.height
             )
         assert "near-verbatim" in str(screen.query_one("#compare-summary").render())
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.press(*["left_square_bracket"] * (quote + 1))
         assert screen.group_index == len(screen.alignment.groups) - 1  # wraps around
         # From the first column, ] walks every group, also those it has no passage in.
         visited = []
@@ -100,7 +106,18 @@ async def test_figures_flagged_and_unique_toggle(db: Path, in_root: Path) -> Non
         index = next(i for i, g in enumerate(screen.alignment.groups) if any(p.figures for p in g.passages))
         while screen.group_index != index:
             await pilot.press("right_square_bracket")
-        assert "figures differ: 2,100 vs 2,290" in str(screen.query_one("#compare-summary").render())
+        summary = str(screen.query_one("#compare-summary").render())
+        # Each figure with what it counts, each outlet named once.
+        assert (
+            "figures differ: 2,100 trained law enforcement officers (The New York Times)"
+            " vs 2,290 special agents (The Washington Post)"
+        ) in summary
+        assert "shared:" not in summary
+        await pilot.press("w")  # why linked: the shared terms
+        summary = str(screen.query_one("#compare-summary").render())
+        assert "shared: " in summary and "officer" in summary
+        await pilot.press("w")
+        assert "shared:" not in str(screen.query_one("#compare-summary").render())
         assert not any(m.kind == "unique" for r in screen.readers for m in r.marks)
         await pilot.press("o")
         musk = [
@@ -115,7 +132,7 @@ async def test_highlight_and_tag_with_counterparts(db: Path, in_root: Path) -> N
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_compare(pilot)
-        await pilot.press("right_square_bracket", "right_square_bracket")  # the Noem quote, in all three
+        await pilot.press(*["right_square_bracket"] * (noem_quote(screen) + 1))  # the Noem quote, in all three
         await pilot.press("escape")  # clears the selection; the cursor stays in the passage
         assert isinstance(app.screen, CompareScreen)
         await pilot.press("H")

@@ -143,6 +143,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="paths or ids of two or three articles")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a side-by-side listing")
+        parser.add_argument(
+            "--format",
+            choices=("text", "json", "markdown"),
+            default="text",
+            help="text: side by side (default); json: as --json; markdown: the story table, to paste into a draft",
+        )
     elif command == "search":
         parser.description = (
             "Search every article (and the annotations' quotes, notes and tags) for paragraphs holding every term."
@@ -444,9 +450,13 @@ def cmd_align(args: argparse.Namespace) -> int:
     if len({a.id for a in articles}) < len(articles):
         raise UsageError("the same article was given twice")
     alignment = align(articles)
-    if args.json:
+    if args.json or args.format == "json":
         data = as_json(alignment, path=lambda a: display_path(a.path))
         sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    elif args.format == "markdown":
+        from tui.core.story import markdown
+
+        sys.stdout.write(markdown(alignment))
     else:
         print(side_by_side(alignment, shutil.get_terminal_size((160, 48)).columns))
     return 0
@@ -476,9 +486,9 @@ def side_by_side(alignment: Alignment, width: int) -> str:
         for passage in group.passages:
             cells[passage.article] = wrap(passage.text)
         out += row(cells)
-        flagged = [f"{f.text} ({names[p.article]})" for p in group.passages for f in p.figures]
-        if flagged:
-            out.append("    figures differ: " + " vs ".join(flagged))
+        out += [f"    figures differ: {d.describe(names)}" for d in group.differences]
+        if group.shared:
+            out.append(f"    shared: {', '.join(group.shared)}")
         out.append("")
     for name, unique in zip(names, alignment.unique, strict=True):
         out.append(f"Only in {name} ({len(unique)}):")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # imported when first used: the compare view, exports and sea
     from tui.app.screens.compare import CompareScreen, Counterpart
     from tui.app.screens.export import ExportRequest
     from tui.app.screens.intake import AddArticleScreen, FeedsScreen
+    from tui.app.screens.story import StoryScreen
     from tui.core.feeds import Feed, Report
     from tui.core.intake import Added, Intake
 
@@ -370,8 +371,40 @@ class NewsreaderApp(App[None]):
             self.notify(
                 f"{len(ids)} articles are marked; compare two or three at a time (space unmarks).", severity="warning"
             )
+        elif message.view == "story":
+            self.story_table(ids)
         else:
             self.compare(ids)
+
+    def story_table(self, article_ids: list[str]) -> None:
+        """Open the story table on two or three articles: a row per shared fact, a column per outlet."""
+        articles = [a for a in map(self.workspace.corpus.by_id, article_ids) if a is not None]
+        if len(articles) < 2:
+            return
+        from tui.app.screens.story import StoryScreen
+        from tui.core.alignment import align
+
+        self.push_screen(StoryScreen(align(articles)))
+
+    def on_story_screen_compare_requested(self, message: StoryScreen.CompareRequested) -> None:
+        from tui.app.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(message.alignment, group=message.group, unique=message.unique))
+        self.call_after_refresh(self._refresh_annotations)
+
+    def on_story_screen_export_requested(self, message: StoryScreen.ExportRequested) -> None:
+        """Write the story table as Markdown beside the DB, named by the articles' ids."""
+        from tui.core.atomic import write_export
+        from tui.core.story import markdown
+
+        ids = "-".join(a.id[:6] for a in message.alignment.articles)
+        path = self.workspace.store.path.parent / f"story-table-{ids}.md"
+        try:
+            write_export(path, markdown(message.alignment).encode(), db=self.workspace.store.path)
+        except NewsreaderError as error:
+            self.notify(str(error), title="Not exported", severity="error", timeout=15)
+            return
+        self.notify(f"Story table written to {path}", title="Exported")
 
     def compare(self, article_ids: list[str]) -> None:
         """Open the compare view on two or three articles."""
@@ -690,6 +723,7 @@ class NewsreaderApp(App[None]):
     def action_help(self) -> None:
         from tui.app.screens.compare import CompareReader
         from tui.app.screens.help import HelpScreen, binding_rows
+        from tui.app.screens.story import StoryScreen
 
         names = self.workspace.store.color_names()
         colors = [(str(number), f"{color}: {names[color]}") for number, color in enumerate(COLORS, 1)]
@@ -699,6 +733,7 @@ class NewsreaderApp(App[None]):
             ("Reader", binding_rows(Reader.BINDINGS)),
             ("Notes pane", binding_rows(NotesList.BINDINGS)),
             ("Compare view (c in the article list)", binding_rows(CompareReader.BINDINGS)),
+            ("Story table (ctrl+p → Story table)", binding_rows(StoryScreen.BINDINGS)),
             ("Highlight colors (name them: ctrl+p → Name the highlight colors)", colors),
         ]
         self.push_screen(HelpScreen(sections))
@@ -725,6 +760,11 @@ class NewsreaderApp(App[None]):
                 self.action_search,
             ),
             ("Compare sources", "Marked articles (or the current and next) side by side", self._compare_marked),
+            (
+                "Story table",
+                "Marked articles (or the current and next): a row per shared fact, a column per outlet",
+                self.action_story_table,
+            ),
             ("Add article from URL", "Fetch a page and add its article with its metadata (A)", self.action_add_article),
             ("Refresh feeds", "Add the new items of every feed (newsreader feed add URL)", self.action_refresh_feeds),
             ("Filter notes", "Show only annotations of one color or tag", self.action_filter_notes),
@@ -870,6 +910,9 @@ class NewsreaderApp(App[None]):
 
     def _compare_marked(self) -> None:
         self._main(ArticleList).action_compare()
+
+    def action_story_table(self) -> None:
+        self._main(ArticleList).action_compare("story")
 
     def _toggle_scope(self) -> None:
         self.notes.scope = "all" if self.notes.scope == "article" else "article"

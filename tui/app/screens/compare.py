@@ -3,7 +3,8 @@
 Each column is a full reader (cursor, selection, find, highlight, tag, note). The
 margin numbers each aligned group; ``]`` / ``[`` bring every column to the next or
 previous group; ``o`` marks what only this source reports; differing figures in a
-group are flagged in every column that has them.
+group are flagged in every column that has them; ``w`` says why a group was linked
+(the terms its passages share).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class CompareReader(Reader):
         Binding("right_square_bracket", "screen.group(1)", "Next group", key_display="]"),
         Binding("left_square_bracket", "screen.group(-1)", "Previous group", key_display="["),
         Binding("o", "screen.toggle_unique", "Only in this source"),
+        Binding("w", "screen.toggle_shared", "Why linked: shared terms"),
         Binding("H", "screen.mirror('highlight')", "Highlight with counterparts"),
         Binding("T", "screen.mirror('tag')", "Tag with counterparts"),
         Binding("escape", "screen.back", "Back to the three panes"),
@@ -63,12 +65,16 @@ class CompareScreen(Screen[None]):
             self.action = action
             self.passages = passages
 
-    def __init__(self, alignment: Alignment) -> None:
+    def __init__(self, alignment: Alignment, group: int | None = None, unique: tuple[int, int] | None = None) -> None:
+        """``group``: open at that group; ``unique``: (column, index) of an "only in" passage to select."""
         super().__init__()
         self.alignment = alignment
         self.group_index = -1
         self._left_at: list[int | None] = [None] * len(self.alignment.articles)  # cursors after ] / [
-        self.show_unique = False
+        self.show_unique = unique is not None
+        self.show_shared = False
+        self._start_group = group
+        self._start_unique = unique
 
     def compose(self) -> ComposeResult:
         count = len(self.alignment.articles)
@@ -101,7 +107,8 @@ class CompareScreen(Screen[None]):
             f" · {verbatim} near-verbatim, {len(groups) - verbatim} paraphrase",
             (f" · {flagged} with differing figures" if flagged else "", "$error"),
             (
-                "  ] / [ next / previous group · o only in this source · H / T highlight / tag with counterparts",
+                "  ] / [ next / previous group · o only in this source · w why linked"
+                " · H / T highlight / tag with counterparts",
                 "$text-muted",
             ),
         )
@@ -118,6 +125,13 @@ class CompareScreen(Screen[None]):
         self._mark()
         self._left_at = [reader.cursor for reader in self.readers]  # the first ] goes to group 1
         self.readers[0].focus()
+        if self._start_group is not None and 0 <= self._start_group < len(self.alignment.groups):
+            self._show_group(self._start_group)
+        elif self._start_unique is not None:
+            column, index = self._start_unique
+            passage = self.alignment.unique[column][index]
+            self.readers[column].select(passage.span, cursor_at_end=False, to_top=True)
+            self.readers[column].focus()
 
     def _mark(self) -> None:
         """Give each column its marks: group passages, flagged figures, and (with o) unique passages."""
@@ -166,7 +180,14 @@ class CompareScreen(Screen[None]):
         for number, reader in enumerate(self.readers):
             if number not in present:
                 reader.action_clear_selection()  # this source has no passage in the group
-        figures = [f.text for p in group.passages for f in p.figures]
+        self._summarize(index)
+        self._left_at = [reader.cursor for reader in self.readers]
+
+    def _summarize(self, index: int) -> None:
+        """The status line for a group: kind, score, differing figures, who lacks it, and (w) why linked."""
+        group = self.alignment.groups[index]
+        present = {p.article for p in group.passages}
+        names = [a.meta.outlet or a.file_name for a in self.alignment.articles]
         missing = [
             self.alignment.articles[n].meta.outlet or self.alignment.articles[n].file_name
             for n in range(len(self.readers))
@@ -176,12 +197,22 @@ class CompareScreen(Screen[None]):
             (f" group {index + 1} of {len(self.alignment.groups)}", "bold"),
             f" · {group.kind} · score {group.score:.2f}",
         ]
-        if figures:
-            parts.append((f" · figures differ: {' vs '.join(figures)}", "bold $error"))
+        for difference in group.differences:
+            parts.append((f" · figures differ: {difference.describe(names)}", "bold $error"))
         if missing:
             parts.append((f" · not in {', '.join(missing)}", "$text-muted"))
+        if self.show_shared:
+            parts.append((f" · shared: {', '.join(group.shared) or '(wording)'}", "$accent"))
         self.query_one("#compare-summary", Static).update(Content.assemble(*parts))
-        self._left_at = [reader.cursor for reader in self.readers]
+
+    def action_toggle_shared(self) -> None:
+        """Say (or stop saying) why the group shown was linked: the specific terms its passages share."""
+        self.show_shared = not self.show_shared
+        if self.group_index >= 0:
+            self._summarize(self.group_index)
+        else:
+            state = "shown with each group (] goes to the first)" if self.show_shared else "hidden"
+            self.query_one("#compare-summary", Static).update(Content(f" shared terms {state}"))
 
     def action_toggle_unique(self) -> None:
         self.show_unique = not self.show_unique

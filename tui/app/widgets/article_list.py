@@ -88,11 +88,12 @@ class ArticleList(ScrollView, can_focus=True):
             self.article_id = article_id
 
     class CompareRequested(Message):
-        """Open these articles side by side."""
+        """Open these articles side by side (view "compare") or as a story table (view "story")."""
 
-        def __init__(self, article_ids: list[str]) -> None:
+        def __init__(self, article_ids: list[str], view: str = "compare") -> None:
             super().__init__()
             self.article_ids = article_ids
+            self.view = view
 
     class EditRequested(Message):
         """The user asked to edit an article's metadata."""
@@ -278,7 +279,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self.action_cursor_down()
 
-    def action_compare(self) -> None:
+    def action_compare(self, view: str = "compare") -> None:
         """Compare the marked articles, or the current one and the next."""
         chosen = list(self.marked)
         index = self.highlighted
@@ -286,7 +287,7 @@ class ArticleList(ScrollView, can_focus=True):
             for candidate in self._articles[index : index + 2]:
                 if len(chosen) < 2 and candidate.id not in chosen:
                     chosen.append(candidate.id)
-        deliver_now(self, self.CompareRequested(chosen))
+        deliver_now(self, self.CompareRequested(chosen, view))
 
     def action_edit_metadata(self) -> None:
         if self.current is not None:
