@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -42,20 +43,32 @@ def bundled_seeds() -> Path:
     return Path(__file__).resolve().parents[2] / "seeds"
 
 
-def display_path(path: Path | str) -> str:
+def display_path(path: Path | str, real: str | None = None) -> str:
     """A path as a user would type it: relative to here when inside, ``~`` for home.
 
-    File names are outside input: control characters (an escape, a newline) are shown escaped.
+    ``real`` is the path resolved, when known (an article's ``location``): listing 10,000
+    articles then resolves none. File names are outside input: control characters (an
+    escape, a newline) are shown escaped.
     """
-    path = Path(path)
     try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        try:
-            shown = "~/" + str(path.resolve().relative_to(Path.home()))
-        except (ValueError, OSError):
-            shown = str(path)
+        real = real or os.path.realpath(path)
+        here = _resolved(os.getcwd())
+    except (OSError, ValueError):
+        return printable(str(path))
+    if real == here:
+        shown = "."
+    elif real.startswith(here.rstrip(os.sep) + os.sep):
+        shown = real[len(here.rstrip(os.sep)) + 1 :]
+    elif real.startswith(home := os.path.expanduser("~").rstrip(os.sep) + os.sep):
+        shown = "~/" + real[len(home) :]
+    else:
+        shown = str(path)
     return printable(shown)
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def _searchable(annotation: Annotation) -> str:
