@@ -52,4 +52,6 @@ def clean_line(raw: object, limit: int = FIELD_MAX) -> str:
 
 def printable(text: str) -> str:
     """Escape control characters (``\\x1b``, ``\\n`` ...) in a one-line message, e.g. a file name."""
+    if text.isprintable():  # every character escaped below is unprintable: most text has none
+        return text
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
