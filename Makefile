@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint format bench screenshots clean
+.PHONY: run test test-fast lint format bench bench-large screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ screenshots: $(STAMP)
 ## bench: the benchmark suite (about 80 s on 2 cores); prints the table, writes bench/results/latest.json
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## bench-large: the commands on 100,000 articles (several minutes; not in CI)
+bench-large: $(STAMP)
+	$(BIN)/python -m bench.run --large --out bench/results/large.json

@@ -37,6 +37,7 @@ class Figure:
     met: bool | None
     baseline: float | None = None
     detail: str = ""
+    unit: str = "s"  # or "MB"
 
     @property
     def ratio(self) -> float | None:
@@ -165,6 +166,109 @@ def bench_saves(work: Path, sizes: tuple[int, ...], repeat: int) -> list[Figure]
     return figures
 
 
+def _console_env(db: Path) -> dict[str, str]:
+    """The environment a user's shell gives the console script (bytecode cached, as installed)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | {"NEWSREADER_DB": str(db), "NO_COLOR": "1"}
+
+
+def console(*args: str, db: Path, cwd: Path) -> tuple[float, int]:
+    """One whole run of the ``newsreader`` console script, launch to exit: (seconds, peak RSS in KB).
+
+    Output goes to /dev/null (the work of printing it is still done).
+    """
+    script = Path(sys.executable).with_name("newsreader")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [*command, *args], cwd=cwd, env=_console_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"newsreader {' '.join(args)} failed: {errors.decode(errors='replace')[-500:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def shell(*command: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def bench_commands(work: Path, articles: int, repeat: int, *, large: bool = False) -> list[Figure]:
+    """The commands as a user runs them: whole processes through the console script, beside grep."""
+    corpus = work / "corpus"
+    if not corpus.exists():
+        write_corpus(corpus, articles)
+    count = f"{articles:,} articles"
+    words = Writer().words
+    queries = [words[900], f'"{words[60]} {words[61]}"', f"{words[300]} {words[1200]}"]
+    figures = []
+    version = statistics.median(console("--version", db=work / "none" / "db.json", cwd=work)[0] for _ in range(5))
+    if not large:
+        figures.append(
+            Figure(
+                "`newsreader --version`",
+                version,
+                "≤ 50 ms",
+                version <= 0.050,
+                detail="the start-up floor: only the entry module is imported",
+            )
+        )
+    cold_search = console("search", queries[0], str(corpus), db=work / "cold-search" / "db.json", cwd=work)[0]
+    cold_list = console("list", str(corpus), db=work / "cold-list" / "db.json", cwd=work)[0]
+    db = work / "cold-search" / "db.json"  # the index the first search left behind
+    listed = statistics.median(console("list", str(corpus), db=db, cwd=work)[0] for _ in range(repeat))
+    runs = [[console("search", q, str(corpus), db=db, cwd=work) for _ in range(repeat)] for q in queries]
+    timings = [statistics.median(t for t, _ in r) for r in runs]
+    peak = max(kb for r in runs for _, kb in r) / 1024
+    grep = statistics.median(shell("grep", "-ril", words[900], str(corpus)) for _ in range(repeat))
+    searched = statistics.median(timings)
+    search_goal, list_goal = (0.300, 1.0) if large else (0.150, 0.300)
+    query_detail = "median of 3 queries (rare word, phrase, two words: " + ", ".join(f"{t * 1000:.0f}" for t in timings)
+    figures += [
+        Figure(
+            f"`newsreader search`, {count}, index built",
+            searched,
+            f"≤ {search_goal * 1000:.0f} ms" + ("" if large else ", ≤ 3× grep -ril"),
+            searched <= search_goal and (large or searched <= 3 * grep),
+            grep,
+            f"baseline: `grep -ril {words[900]}` on the same files; {query_detail} ms)",
+        ),
+        Figure(
+            f"`newsreader list`, {count}, index built",
+            listed,
+            f"≤ {list_goal * 1000:.0f} ms",
+            listed <= list_goal,
+        ),
+    ]
+    if large:
+        return figures
+    figures += [
+        Figure(
+            f"`newsreader search`, {count}, new folder",
+            cold_search,
+            "≤ 4 s",
+            cold_search <= 4.0,
+            detail="every file read once, the index written as a side effect",
+        ),
+        Figure(f"`newsreader list`, {count}, new folder", cold_list, "≤ 4 s", cold_list <= 4.0),
+        Figure(
+            f"peak memory of `newsreader search`, {count}",
+            peak,
+            "≤ 150 MB",
+            peak <= 150,
+            detail="maximum resident set of the searches above",
+            unit="MB",
+        ),
+    ]
+    return figures
+
+
 def bench_search(work: Path, repeat: int) -> list[Figure]:
     from tui.core.workspace import Workspace
 
@@ -238,14 +342,28 @@ def bench_export(work: Path, count: int, repeat: int) -> list[Figure]:
         value = median_time(lambda: markdown(collect(workspace, Scope()), scope=Scope(), exported="now"), repeat)
     finally:
         workspace.close()
+    out = work / "export.md"
+    version = statistics.median(console("--version", db=db, cwd=work)[0] for _ in range(5))
+    whole = statistics.median(
+        console("export", "-o", str(out), str(work / "corpus"), db=db, cwd=work)[0] for _ in range(repeat)
+    )
+    beyond = whole - version
     return [
+        Figure(
+            f"`newsreader export` of {count:,} annotations to Markdown, beyond `--version`",
+            beyond,
+            "≤ 0.5 s",
+            beyond <= 0.5,
+            version,
+            f"whole process {whole:.2f} s, less the start-up floor (baseline: `newsreader --version`)",
+        ),
         Figure(
             f"Markdown export of {count:,} annotations",
             value,
             "≤ 0.5 s",
             value <= 0.5,
             detail=f"over {len(articles)} articles, every quote checked against the article's text",
-        )
+        ),
     ]
 
 
@@ -359,7 +477,11 @@ def table(figures: list[Figure]) -> str:
         rows.append(
             (
                 f.name,
-                f"{f.value * 1000:.1f} ms" if f.value < 1 else f"{f.value:.2f} s",
+                f"{f.value:.0f} MB"
+                if f.unit == "MB"
+                else f"{f.value * 1000:.1f} ms"
+                if f.value < 1
+                else f"{f.value:.2f} s",
                 f"{f.baseline * 1000:.1f} ms" if f.baseline else "—",
                 ("—" if not f.ratio else f"{f.ratio:.2f}×" if f.ratio >= 0.1 else f"1/{1 / f.ratio:,.0f}"),
                 f.goal,
@@ -389,16 +511,18 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the suite runs (seconds)")
+    parser.add_argument("--large", action="store_true", help="only the commands, on 100,000 articles (not in CI)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     args = parser.parse_args(argv)
     smoke = args.smoke
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="newsreader-bench-") as tmp:
         work = Path(tmp)
-        articles = 200 if smoke else 10_000
+        articles = 200 if smoke else 100_000 if args.large else 10_000
         figures: list[Figure] = []
         steps: list[tuple[str, Callable[[], list[Figure]]]] = [
             ("first paint", lambda: bench_paint(work, articles, 1 if smoke else 5)),
+            ("commands", lambda: bench_commands(work, articles, 1 if smoke else 5)),
             ("saves", lambda: bench_saves(work, (500, 2000) if smoke else (10_000, 50_000), 5 if smoke else 25)),
             ("search", lambda: bench_search(work, 1 if smoke else 5)),
             ("align", lambda: bench_align(1 if smoke else 5, 60 if smoke else 500)),
@@ -406,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
             ("paging", lambda: bench_paging(work, 0.3 if smoke else 5.0, 5 if smoke else 30)),
             ("feed", lambda: bench_feed(work, 10 if smoke else 50, 1 if smoke else 3)),
         ]
+        if args.large:
+            steps = [("commands", lambda: bench_commands(work, articles, 5, large=True))]
         for label, step in steps:
             print(f"… {label}", file=sys.stderr, flush=True)
             figures += step()

@@ -15,6 +15,7 @@ def load(folder: Path, cache_dir: Path) -> Corpus:
     cache = ArticleCache.open(cache_dir, writable=True)
     corpus = Corpus.load([folder], cache=cache)
     cache.save()
+    cache.close()  # texts listed from it are then read from their files
     return corpus
 
 
@@ -66,7 +67,7 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
     load(folder, tmp_path / "cache")
-    (tmp_path / "cache" / "articles.json").write_bytes(b"{ damaged")
+    (tmp_path / "cache" / "index.sqlite").write_bytes(b"{ damaged")
     corpus = load(folder, tmp_path / "cache")
     assert len(corpus) == 3 and all(a.fresh for a in corpus)
     assert load(folder, tmp_path / "cache").articles[0].fresh is False  # and rebuilt

@@ -44,7 +44,9 @@ def test_list_seeds_by_default(tmp_path: Path) -> None:
     assert "Reuters" in lines[1] and "Ted Hesson" in lines[1] and "2025-02-10" in lines[1]
     assert "The New York Times" in lines[2]
     assert "The Washington Post" in lines[3]
-    assert not (tmp_path / "annotations").exists()  # listing writes nothing
+    # Listing writes no DB, only the index (derived data, in the cache folder).
+    assert [p.name for p in (tmp_path / "annotations").iterdir()] == [".newsreader-cache"]
+    assert (tmp_path / "annotations" / ".newsreader-cache" / "index.sqlite").is_file()
 
 
 def test_list_json(tmp_path: Path) -> None:

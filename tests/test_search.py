@@ -62,10 +62,13 @@ def test_workspace_search_over_seeds_and_annotations(workspace: Workspace) -> No
         )
     found = list(workspace.search("guantanamo"))
     kinds = [(f.hit.kind, f.article.meta.outlet) for f in found]
-    assert kinds == [("text", "Reuters"), ("text", "The Washington Post"), ("annotation", "Reuters")]
-    context, span = found[1].context()
+    # Text hits come ranked (best first), then the annotations.
+    assert sorted(kinds[:2]) == [("text", "Reuters"), ("text", "The Washington Post")]
+    assert kinds[2:] == [("annotation", "Reuters")]
+    post = next(f for f in found if f.article.meta.outlet == "The Washington Post")
+    context, span = post.context()
     assert context[span.start : span.end] == "Guantánamo"
-    assert found[1].article.text[found[1].hit.span.start : found[1].hit.span.end] == "Guantánamo"
+    assert post.article.text[post.hit.span.start : post.hit.span.end] == "Guantánamo"
 
 
 def test_cli_search(tmp_path: Path) -> None:
@@ -95,7 +98,8 @@ async def test_search_screen_streams_and_opens(db: Path, in_root: Path) -> None:
             if "2 matches" in str(screen.query_one("#search-status").render()):
                 break
         assert "2 matches" in str(screen.query_one("#search-status").render())
-        await pilot.press("down", "down", "enter")  # the second: the Post
+        outlets = [found.article.meta.outlet for found in screen.results]  # ranked: best passage first
+        await pilot.press(*["down"] * (outlets.index("The Washington Post") + 1), "enter")
         await pilot.pause()
         assert app.current.meta.outlet == "The Washington Post"
         span = app.reader.selection

@@ -134,7 +134,8 @@ async def test_down_and_enter_together_open_the_first_search_result(db: Path, in
         await until(pilot, lambda: app.screen is app.screen_stack[0])
         assert app.screen is app.screen_stack[0] and app.focused is app.reader
         span = app.reader.selection
-        assert span is not None and app.reader.article.text[span.start : span.end] == "Guantanamo"
+        # Results are ranked: the first is whichever outlet's passage ranks best.
+        assert span is not None and app.reader.article.text[span.start : span.end] in ("Guantanamo", "Guantánamo")
 
 
 async def test_tab_completes_what_was_typed_however_fast_and_keeps_the_tag_s_spelling(db: Path, in_root: Path) -> None:

@@ -243,7 +243,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "annotations": len(mine),
                 "orphans": sum(a.orphaned for a in mine),
                 "title": article.meta.title,
-                "path": display_path(article.path),
+                "path": display_path(article.path, article.location),
                 "via": article.meta.via,
                 "url": article.meta.url,
                 "empty": article.is_empty,
@@ -514,7 +514,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             row = {
                 "kind": hit.hit.kind,
                 "article": article.id if article else (hit.annotation.article_id if hit.annotation else ""),
-                "path": display_path(article.path) if article else "",
+                "path": display_path(article.path, article.location) if article else "",
                 "title": article.meta.title if article else "",
                 "outlet": article.meta.outlet if article else "",
                 # An annotation hit points at the annotation's passage; a text hit at the match.

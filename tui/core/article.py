@@ -19,8 +19,6 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
 
-from sentencex import segment
-
 from tui.core.cleaning import clean_line, clean_text, printable
 from tui.core.passages import Span, paragraphs
 
@@ -238,6 +236,8 @@ def shorten(text: str, limit: int = _TITLE_MAX) -> str:
 
 def _title_from(first_paragraph: str) -> str:
     """A title from the lede: its first clause if that reads as a headline, else shortened."""
+    from sentencex import segment  # only parsing a file needs it: an article listed from the index does not
+
     sentence = next(iter(segment("en", first_paragraph)), first_paragraph).strip().rstrip(".")
     clause = sentence.split(", ", 1)[0]
     if 40 <= len(clause) <= _CLAUSE_MAX:

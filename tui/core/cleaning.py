@@ -44,11 +44,14 @@ def clean_text(raw: str) -> str:
 def clean_line(raw: object, limit: int = FIELD_MAX) -> str:
     """A metadata field or tag: cleaned, on one line, spaces collapsed, at most ``limit`` characters."""
     text = raw if isinstance(raw, str) else str(raw)
-    if not (text.isascii() and text.isprintable() and "  " not in text and text == text.strip()):
+    # Printable text has nothing to clean (controls, escapes, bidi marks, odd spaces are all unprintable).
+    if not (text.isprintable() and "  " not in text and text == text.strip()):
         text = " ".join(clean_text(text).split())
     return text[:limit]
 
 
 def printable(text: str) -> str:
     """Escape control characters (``\\x1b``, ``\\n`` ...) in a one-line message, e.g. a file name."""
+    if text.isprintable():  # every character escaped below is unprintable: most text has none
+        return text
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-from typing import NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
-import regex
-from sentencex import get_sentence_boundaries
+if TYPE_CHECKING:
+    import regex
 
 
 class Span(NamedTuple):
@@ -32,13 +33,20 @@ _HARD_WRAP_WIDTH = 100
 _SENTENCE_END = frozenset('.!?:;"”’)]')
 
 
-_GRAPHEME = regex.compile(r"\X")
 _GRAPHEME_REACH = 32  # code points either side looked at: longer clusters (Zalgo text) may be cut
+
+
+@cache
+def _grapheme() -> regex.Pattern[str]:
+    """Grapheme clusters; ``regex`` is imported when first needed (listing needs none)."""
+    import regex
+
+    return regex.compile(r"\X")
 
 
 def _grapheme_starts(text: str, position: int) -> list[int]:
     lo, hi = max(0, position - _GRAPHEME_REACH), min(len(text), position + _GRAPHEME_REACH)
-    return [match.start() for match in _GRAPHEME.finditer(text, lo, hi)] + [hi]
+    return [match.start() for match in _grapheme().finditer(text, lo, hi)] + [hi]
 
 
 def whole_graphemes(text: str, span: Span) -> Span:
@@ -130,6 +138,8 @@ def sentences(text: str, within: Span | None = None) -> list[Span]:
     result: list[Span] = []
     for part in parts:
         chunk = text[part.start : part.end]
+        from sentencex import get_sentence_boundaries  # only sentences need it: listing and search do not
+
         for boundary in get_sentence_boundaries("en", chunk):
             span = _trim(text, part.start + boundary["start_index"], part.start + boundary["end_index"])
             if len(span):

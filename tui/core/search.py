@@ -2,8 +2,9 @@
 
 The query becomes a regular expression over the original text (each letter a
 class of its accented forms, each quote a class of its typographic forms, each
-run of spaces ``\\s+``), so matches come back as offsets into the article text
-with no index to build or keep in step.
+run of spaces ``\\s+``), so matches come back as offsets into the article text.
+A corpus search asks the workspace index (``tui.core.index``, SQLite FTS5) for the lines
+that may match, and checks each with the same patterns, so both agree on every hit.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-import orjson
-
-from tui.core.atomic import write_atomic
 from tui.core.passages import Span, whole_graphemes
-
-if TYPE_CHECKING:
-    from tui.core.article import Article
 
 _QUOTES = {
     "'": "'‘’‚‛′`´",
@@ -179,9 +172,10 @@ def terms(query: str) -> list[str]:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """A phrase's words in order, across any whitespace. (Word starts are checked by ``_at_word_start``:
-    a ``\\b`` in the pattern would cost the regex engine its fast literal scan.)"""
-    return re.compile(r"\s+".join(re.escape(word) for word in term.split(" ")))
+    """A phrase's words in order, across any spacing within a line: a phrase never spans two
+    paragraphs. (Word starts are checked by ``_at_word_start``: a ``\\b`` in the pattern would
+    cost the regex engine its fast literal scan.)"""
+    return re.compile(r"[^\S\n]+".join(re.escape(word) for word in term.split(" ")))
 
 
 def _at_word_start(text: str, index: int) -> bool:
@@ -245,6 +239,19 @@ class FoldedTexts:
                 )
 
 
+def term_patterns(wanted: list[str]) -> list[re.Pattern[str]]:
+    """The compiled patterns of a query's folded terms (see ``terms``)."""
+    return [_term_pattern(term) for term in wanted]
+
+
+def line_match(patterns: list[re.Pattern[str]], folded: str) -> Span | None:
+    """Where the first term starts a word in this folded line, if every term does somewhere in it."""
+    first = next((m for m in patterns[0].finditer(folded) if _at_word_start(folded, m.start())), None)
+    if first is None or not all(_found_in(p, folded, 0, len(folded)) for p in patterns[1:]):
+        return None
+    return Span(first.start(), first.end())
+
+
 def excerpt_around(text: str, paragraph: Span, span: Span, width: int = 160) -> tuple[str, Span]:
     """A window of the paragraph around the match, and where the match is in it."""
     start = max(paragraph.start, span.start - width // 2)
@@ -256,44 +263,3 @@ def excerpt_around(text: str, paragraph: Span, span: Span, width: int = 160) -> 
     window = prefix + text[start:end].replace("\n", " ") + suffix
     offset = len(prefix) - start
     return window, Span(span.start + offset, span.end + offset)
-
-
-class SearchIndex:
-    """Folded copies of a corpus's texts, kept in the workspace cache so a search reads no files."""
-
-    VERSION = 2
-
-    def __init__(self, texts: FoldedTexts) -> None:
-        self.texts = texts
-
-    @classmethod
-    def build(cls, articles: list[Article], folder: Path | None = None, *, writable: bool = False) -> SearchIndex:
-        path = folder / "folded.json" if folder else None
-        stored: dict[str, str] = {}
-        if path is not None and path.exists():
-            try:
-                data = orjson.loads(path.read_bytes())
-                if data.get("version") == cls.VERSION:
-                    stored = data["texts"]
-            except (OSError, orjson.JSONDecodeError, AttributeError, KeyError):
-                stored = {}
-        entries, dirty = [], False
-        for article in articles:
-            # Keyed by the file's state too: a whitespace-only edit keeps the id but moves offsets.
-            key = f"{article.id}:{article.size}:{article.mtime_ns}"
-            folded = stored.get(key)
-            if folded is None:
-                folded = fold_same_length(article.text)
-                stored[key] = folded
-                dirty = True
-            entries.append((article.id, folded))
-        if dirty and writable and path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(path, orjson.dumps({"version": cls.VERSION, "texts": stored}))
-            except OSError:
-                pass  # only a speed-up
-        return cls(FoldedTexts(entries))
-
-    def search(self, query: str) -> Iterator[Hit]:
-        return self.texts.search(query)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from tui.core.anchoring import Selector, anchor
 from tui.core.annotation import Annotation
 from tui.core.article import Article
-from tui.core.cache import ArticleCache
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus, Notice
 from tui.core.errors import NewsreaderError, UsageError
+from tui.core.index import Index
 from tui.core.passages import Span
-from tui.core.search import FoldedTexts, Hit, SearchIndex, excerpt_around, fold_same_length
+from tui.core.search import FoldedTexts, Hit, excerpt_around, fold_same_length, line_match, term_patterns, terms
 from tui.core.store import Store
 
 DB_ENV = "NEWSREADER_DB"
@@ -32,7 +32,7 @@ def db_path(option: str | None = None) -> Path:
 
 
 def cache_folder(db: Path) -> Path:
-    """Derived data (never the only copy of anything) lives beside the DB."""
+    """Derived data (never the only copy of anything: the index) lives beside the DB."""
     return db.parent / ".newsreader-cache"
 
 
@@ -44,20 +44,32 @@ def bundled_seeds() -> Path:
     return Path(__file__).resolve().parents[2] / "seeds"
 
 
-def display_path(path: Path | str) -> str:
+def display_path(path: Path | str, real: str | None = None) -> str:
     """A path as a user would type it: relative to here when inside, ``~`` for home.
 
-    File names are outside input: control characters (an escape, a newline) are shown escaped.
+    ``real`` is the path resolved, when known (an article's ``location``): listing 10,000
+    articles then resolves none. File names are outside input: control characters (an
+    escape, a newline) are shown escaped.
     """
-    path = Path(path)
     try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        try:
-            shown = "~/" + str(path.resolve().relative_to(Path.home()))
-        except (ValueError, OSError):
-            shown = str(path)
+        real = real or os.path.realpath(path)
+        here = _resolved(os.getcwd())
+    except (OSError, ValueError):
+        return printable(str(path))
+    if real == here:
+        shown = "."
+    elif real.startswith(here.rstrip(os.sep) + os.sep):
+        shown = real[len(here.rstrip(os.sep)) + 1 :]
+    elif real.startswith(home := os.path.expanduser("~").rstrip(os.sep) + os.sep):
+        shown = "~/" + real[len(home) :]
+    else:
+        shown = str(path)
     return printable(shown)
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def _searchable(annotation: Annotation) -> str:
@@ -112,9 +124,14 @@ class Found:
     hit: Hit
     article: Article | None
     annotation: Annotation | None  # set for a hit in an annotation's quote, note or tags
+    line: str | None = None  # the paragraph's text, when the index gave it (the article's stays unread)
 
     def context(self, width: int = 160) -> tuple[str, Span]:
         """The words around the match and where the match is in them."""
+        if self.line is not None:
+            base = self.hit.paragraph.start
+            span = Span(self.hit.span.start - base, self.hit.span.end - base)
+            return excerpt_around(self.line, Span(0, len(self.line)), span, width)
         if self.annotation is not None:
             text = _searchable(self.annotation)
         else:
@@ -129,12 +146,9 @@ class Workspace:
     store: Store
     corpus: Corpus
     folders: list[Path]
-    cache: ArticleCache | None = None
+    cache: Index | None = None  # the workspace index (derived data; a read-only store still keeps it)
     _overlay: dict[str, Annotation] = field(default_factory=dict, repr=False)
     store_anchors: bool = True  # a read-only workspace still stores re-anchoring (not a dry run)
-    _search: SearchIndex | None = field(default=None, repr=False)
-    _search_size: int = field(default=-1, repr=False)
-    _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(
@@ -154,22 +168,28 @@ class Workspace:
         next plain ``newsreader`` opens them again. Without ``paths``, the workspace is its
         folders plus every file it holds annotations on, wherever that file is. ``also`` adds files for this
         session only (a CLI command naming an article by its path). With ``defer``,
-        files the cache does not know yet are left for ``read_pending`` (the app). A
-        ``readonly`` workspace changes nothing the user made, but stores where annotations
-        were re-anchored (so the next run starts from there) unless ``store_anchors`` is off.
+        files the index does not know yet are left for ``read_pending`` (the app). The
+        index is derived data: it is updated even for a read-only store. A ``readonly``
+        workspace changes nothing the user made, but stores where annotations were
+        re-anchored (so the next run starts from there) unless ``store_anchors`` is off.
         """
         store = Store(db, readonly=readonly)
+        index = None
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
-            cache = ArticleCache.open(cache_folder(db), writable=not readonly)
+            index = Index.open(cache_folder(db))
             annotated = [] if paths else cls._annotated_elsewhere(store)
-            corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=cache, defer=defer)
-            cache.save()
+            corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=index, defer=defer)
+            if index.rebuilt:
+                corpus.notices.insert(0, Notice(index.path or cache_folder(db), index.rebuilt))
+            index.save()
             corpus.apply_overrides(store.overrides())
-            workspace = cls(store, corpus, folders, cache, store_anchors=store_anchors)
+            workspace = cls(store, corpus, folders, index, store_anchors=store_anchors)
             workspace.reanchor()
         except BaseException:
             store.close()
+            if index is not None:
+                index.close()
             raise
         return workspace
 
@@ -183,10 +203,10 @@ class Workspace:
                 article = article.with_overrides(overrides[article.id])
             added += self.corpus.add(article, notice, cache=self.cache)
         self.corpus.settle()
+        if self.cache is not None:
+            self.cache.save()  # each batch: searchable at once, and no long write at the end
         if last:
             self.corpus.pending = []
-            if self.cache is not None:
-                self.cache.save()
             self.reanchor()
         return added
 
@@ -235,23 +255,35 @@ class Workspace:
         return self.corpus.by_id(annotation.article_id)
 
     def search(self, query: str, *, annotations: bool = True) -> Iterator[Found]:
-        """Paragraphs of the articles (then annotations) holding every term of ``query``, as found.
+        """Paragraphs of the articles (best first), then annotations, holding every term of ``query``.
 
-        The first search builds the index (from the workspace cache when it can); later
-        searches reuse it.
+        Indexed articles are searched in the index (FTS5 finds the lines that may match, the
+        search's own patterns check each); any article the index does not have as it is in
+        memory (read late by the app, or unindexable) is scanned in memory after them.
         """
+        wanted = terms(query)
+        if not wanted:
+            return
         articles = self.corpus.articles  # one reference: late-read articles replace the list, never sort it
-        with self._search_lock:  # one build at a time; concurrent searches wait for it and reuse it
-            if self._search is None or self._search_size != len(articles):
-                self._search = SearchIndex.build(
-                    articles, cache_folder(self.store.path), writable=not self.store.readonly
-                )
-                self._search_size = len(articles)
-            index = self._search
-        for hit in index.search(query):
-            article = self.corpus.by_id(hit.key)
-            if article is not None:
-                yield Found(hit, article, None)
+        index = self.cache
+        indexed = {a.location: a for a in articles if index is not None and index.current(a)}
+        rows = index.candidates(wanted) if index is not None and indexed else None
+        if rows is None:
+            indexed = {}
+        patterns = term_patterns(wanted)
+        for location, start, stop, line in rows or ():
+            article = indexed.get(location)
+            span = line_match(patterns, fold_same_length(line)) if article is not None else None
+            if article is not None and span is not None:
+                hit = Hit("text", article.id, Span(start + span.start, start + span.end), Span(start, stop))
+                yield Found(hit, article, None, line)
+        rest = [a for a in articles if a.location not in indexed]
+        if rest:
+            texts = FoldedTexts([(a.id, fold_same_length(a.text)) for a in rest])
+            for hit in texts.search(query):
+                article = self.corpus.by_id(hit.key)
+                if article is not None:
+                    yield Found(hit, article, None)
         if annotations:
             notes = sorted(self.annotations(), key=lambda a: (a.path, a.start, a.id))  # the same order every run
             by_id = {a.id: a for a in notes}
@@ -287,6 +319,8 @@ class Workspace:
 
     def close(self) -> None:
         self.store.close()
+        if self.cache is not None:
+            self.cache.close()
 
     def __enter__(self) -> Workspace:
         return self
