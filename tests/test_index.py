@@ -172,9 +172,13 @@ def test_two_processes_updating_at_once(tmp_path: Path) -> None:
 
 
 def test_fts_query() -> None:
-    assert fts_query(["law enforcement", "irs"]) == '"law enforcement"* AND "irs"*'
-    assert fts_query(["d.h.s.'s"]) == '"d h s s"*'
-    assert fts_query(["—", "x_y"]) == '"x y"*'
+    # Each term in each of its forms (an initialism with dots, a compound open or closed).
+    assert (
+        fts_query(["law enforcement", "irs"]) == '("law enforcement"* OR "l a w enforcement"*) AND ("irs"* OR "i r s"*)'
+    )
+    assert fts_query(["d.h.s.'s"]) == '("d h s s"*)'
+    assert fts_query(["workforce"]) == '("workforce"* OR "work force"*)'
+    assert fts_query(["—", "x_y"]) == '("x y"*)'
     assert fts_query(["—"]) is None
 
 

@@ -180,3 +180,22 @@ def test_find_folds_initialisms_and_compounds_like_the_alignment() -> None:
         "work force": ["work force", "workforce", "work-force"],
         "plan": ["plan"],
     }
+
+
+def test_corpus_search_folds_initialisms_and_compounds(workspace: Workspace) -> None:
+    """Across the seeds, "dhs's" finds Reuters' "DHS's" and the Times' "D.H.S.’s"; "workforce"
+    and "work force" find Reuters' "work force" and the Post's "workforce" alike."""
+
+    def found(query: str) -> set[tuple[str, str]]:
+        return {
+            (f.article.meta.outlet, f.context()[0][f.context()[1].start : f.context()[1].end])
+            for f in workspace.search(query, annotations=False)
+        }
+
+    assert found('"dhs\'s understanding"') == {
+        ("Reuters", "DHS's understanding"),
+        ("The New York Times", "D.H.S.’s understanding"),
+    }
+    for query in ("workforce", "work force"):
+        spellings = found(query)
+        assert ("Reuters", "work force") in spellings and ("The Washington Post", "workforce") in spellings, query

@@ -27,7 +27,7 @@ import orjson
 
 from tui.core.article import METADATA_FIELDS, PARSER_VERSION, Article, Metadata
 from tui.core.passages import Span
-from tui.core.search import fold_same_length
+from tui.core.search import fold_same_length, term_forms
 
 INDEX_VERSION = 1
 FILE_NAME = "index.sqlite"
@@ -87,9 +87,10 @@ def fts_query(wanted: list[str]) -> str | None:
     """
     phrases = []
     for term in wanted:
-        tokens = _TOKEN.findall(term)
-        if tokens:
-            phrases.append('"' + " ".join(tokens) + '"*')
+        # "dhs's" is also looked up as "d.h.s.'s", "workforce" as "work force" (and "work-force").
+        forms = dict.fromkeys(" ".join(tokens) for tokens in map(_TOKEN.findall, term_forms(term)) if tokens)
+        if forms:
+            phrases.append("(" + " OR ".join(f'"{tokens}"*' for tokens in forms) + ")")
     return " AND ".join(phrases) or None
 
 

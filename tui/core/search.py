@@ -162,20 +162,43 @@ def fold_same_length(text: str) -> str:
 
 
 def terms(query: str) -> list[str]:
-    """The query's terms: "quoted phrases" and single words, folded."""
-    found = []
+    """The query's terms: "quoted phrases" and single words, folded; two words that are an
+    open compound ("work force") are one term, as the closed one ("workforce") is."""
+    found: list[str] = []
     for match in _TERMS.finditer(query):
         term = " ".join(fold_same_length(match.group(1) or match.group(2)).split())
-        if term and term not in found:
+        if match.group(2) and found and f"{found[-1]} {term}" in _OPEN_COMPOUNDS:
+            found[-1] = f"{found[-1]} {term}"
+        elif term and term not in found:
             found.append(term)
     return found
 
 
+def term_forms(term: str) -> list[str]:
+    """A folded term and the other ways it is written, as the alignment treats them alike: an
+    initialism with its dots ("dhs's" / "d.h.s.'s") and a compound closed or open ("workforce"
+    / "work force" / "work-force"). Prefix matching does the rest ("d.h.s" finds "d.h.s.")."""
+    for open_form, closed in _OPEN_COMPOUNDS.items():
+        term = re.sub(rf"\b{open_form}\b", closed, term)
+    forms = [""]
+    for word in term.split(" "):
+        stem, apostrophe, rest = word.partition("'")
+        spellings = [word]
+        if stem in COMPOUNDS:
+            first, second = COMPOUNDS[stem]
+            spellings += [f"{first} {second}{apostrophe}{rest}", f"{first}-{second}{apostrophe}{rest}"]
+        if _INITIALISM.fullmatch(stem):
+            spellings.append(".".join(stem) + (f".{apostrophe}{rest}" if apostrophe else ""))
+        forms = [f"{form} {spelling}".lstrip() for form in forms for spelling in spellings][:16]
+    return forms
+
+
 def _term_pattern(term: str) -> re.Pattern[str]:
-    """A phrase's words in order, across any spacing within a line: a phrase never spans two
-    paragraphs. (Word starts are checked by ``_at_word_start``: a ``\\b`` in the pattern would
-    cost the regex engine its fast literal scan.)"""
-    return re.compile(r"[^\S\n]+".join(re.escape(word) for word in term.split(" ")))
+    """A phrase's words in order (in any of its forms), across any spacing within a line: a
+    phrase never spans two paragraphs. (Word starts are checked by ``_at_word_start``: a
+    ``\\b`` in the pattern would cost the regex engine its fast literal scan.)"""
+    forms = ["[^\\S\\n]+".join(re.escape(word) for word in form.split(" ")) for form in term_forms(term)]
+    return re.compile("|".join(forms))
 
 
 def _at_word_start(text: str, index: int) -> bool:
