@@ -125,6 +125,9 @@ async def test_story_table_from_the_palette_and_enter_opens_compare(db: Path, in
         table = screen.table
         assert table.row_count == len(screen.alignment.groups) + sum(len(u) for u in screen.alignment.unique)
         target = next(i for i, g in enumerate(screen.alignment.groups) if g.differences)
+        await pilot.press("j", "j", "k")  # j and k move as they do everywhere in the app
+        assert table.cursor_row == 1
+        await pilot.press("k")
         for _ in range(target):
             await pilot.press("down")
         await pilot.press("enter")

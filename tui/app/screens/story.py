@@ -45,6 +45,8 @@ class StoryScreen(Screen[None]):
         Binding("enter", "open", "Compare at this row"),
         Binding("E", "export", "Export as Markdown"),
         Binding("escape", "back", "Back"),
+        Binding("j", "row(1)", "Next row", show=False),  # as everywhere else in the app
+        Binding("k", "row(-1)", "Previous row", show=False),
     ]
 
     class CompareRequested(Message):
@@ -81,6 +83,9 @@ class StoryScreen(Screen[None]):
         )
         yield DataTable(id="story-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def action_row(self, step: int) -> None:
+        (self.table.action_cursor_down if step > 0 else self.table.action_cursor_up)()
 
     @property
     def table(self) -> DataTable:
