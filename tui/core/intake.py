@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tui import __version__
 from tui.core.article import Article, Metadata, article_id, host_outlet, parse
+from tui.core.atomic import sync_folder
 from tui.core.cleaning import clean_line, clean_text, printable
 from tui.core.errors import UsageError, WorkFailed
 
@@ -475,21 +476,12 @@ def write_new(folder: Path, name: str, data: bytes) -> Path:
                     os.fsync(exclusive)
                 finally:
                     os.close(exclusive)
-            _sync_folder(folder)
+            sync_folder(folder)
             return target
         raise OSError(errno.EEXIST, "too many files with this name")
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --- adding to a workspace -------------------------------------------------------------------
