@@ -71,26 +71,14 @@ def _letters(word: str) -> str:
     return "".join(parts)
 
 
-def _word(word: str) -> str:
-    """A query word as a pattern: its letters, or the same word as an initialism or a compound."""
-    forms = [_letters(word)]
-    stem, apostrophe, rest = word.partition("'")
-    if stem in COMPOUNDS:
-        forms.append(r"[\s-]*".join(_letters(part) for part in COMPOUNDS[stem]) + _letters(apostrophe + rest))
-    if _INITIALISM.fullmatch(stem):
-        forms.append(r"\.".join(_letters(char) for char in stem) + r"\.?" + _letters(apostrophe + rest))
-    return forms[0] if len(forms) == 1 else "(?:" + "|".join(forms) + ")"
-
-
 @lru_cache(maxsize=256)
 def pattern(query: str) -> re.Pattern[str] | None:
     """The regex for ``query``, or None for a blank query."""
     folded = " ".join(fold_same_length(query).split())  # folded as the text is, so "Straße" finds "Straße"
     if not folded:
         return None
-    for open_form, closed in _OPEN_COMPOUNDS.items():  # "work force" is looked for as "workforce" is
-        folded = re.sub(rf"\b{open_form}\b", closed, folded)
-    return re.compile(r"\s+".join(_word(word) for word in folded.split(" ")), re.IGNORECASE)
+    forms = (r"\s+".join(map(_letters, form.split(" "))) for form in term_forms(folded))
+    return re.compile("|".join(forms), re.IGNORECASE)
 
 
 def find_all(text: str, query: str, *, limit: int | None = None, words: bool = False) -> list[Span]:
@@ -177,7 +165,7 @@ def terms(query: str) -> list[str]:
 def term_forms(term: str) -> list[str]:
     """A folded term and the other ways it is written, as the alignment treats them alike: an
     initialism with its dots ("dhs's" / "d.h.s.'s") and a compound closed or open ("workforce"
-    / "work force" / "work-force"). Prefix matching does the rest ("d.h.s" finds "d.h.s.")."""
+    / "work force" / "work-force")."""
     for open_form, closed in _OPEN_COMPOUNDS.items():
         term = re.sub(rf"\b{open_form}\b", closed, term)
     forms = [""]
@@ -188,7 +176,7 @@ def term_forms(term: str) -> list[str]:
             first, second = COMPOUNDS[stem]
             spellings += [f"{first} {second}{apostrophe}{rest}", f"{first}-{second}{apostrophe}{rest}"]
         if _INITIALISM.fullmatch(stem):
-            spellings.append(".".join(stem) + (f".{apostrophe}{rest}" if apostrophe else ""))
+            spellings.append(".".join(stem) + f".{apostrophe}{rest}")
         forms = [f"{form} {spelling}".lstrip() for form in forms for spelling in spellings][:16]
     return forms
 
