@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from tui.core.article import Article
 from tui.core.passages import Span, sentences
-from tui.core.search import fold
+from tui.core.search import OPEN_COMPOUNDS, fold
 
 VERBATIM = 85.0  # ratio or partial_ratio (0-100) for near-verbatim wording
 VERBATIM_MIN_CHARS = 30  # shorter sentences are not judged on wording alone
@@ -136,7 +136,6 @@ _DATE_CASED = re.compile(
 )
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGIT = re.compile(r"\d")
-_COMPOUNDS = {"work force": "workforce", "health care": "healthcare", "e mail": "email", "web site": "website"}
 _CAPITALIZED = re.compile(r"(?<=[\w,;’'”\"] )[A-Z][\w’'-]*")
 
 
@@ -201,7 +200,7 @@ def normalize(
         folded = _PERCENT.sub(r"\1pct", folded)
         folded = _DATE.sub(_date_token, folded)
     folded = " ".join(_NON_WORD.sub(" ", folded).split())
-    for spaced, closed in _COMPOUNDS.items():
+    for spaced, closed in OPEN_COMPOUNDS.items():
         folded = folded.replace(spaced, closed)
     if "department of" in folded:
         folded = _DEPARTMENT_OF.sub(r"\1 department", folded)

@@ -55,7 +55,7 @@ _ACCENTS = _accent_table()
 # Words written closed or open ("workforce" / "work force" / "work-force"): either form finds both.
 COMPOUNDS = {"workforce": ("work", "force"), "healthcare": ("health", "care"), "email": ("e", "mail"),
              "website": ("web", "site")}  # fmt: skip
-_OPEN_COMPOUNDS = {" ".join(parts): closed for closed, parts in COMPOUNDS.items()}
+OPEN_COMPOUNDS = {" ".join(parts): closed for closed, parts in COMPOUNDS.items()}
 _INITIALISM = re.compile(r"[a-z]{2,5}")  # "dhs" also finds "D.H.S." (and "dhs's" "D.H.S.’s")
 
 
@@ -155,7 +155,7 @@ def terms(query: str) -> list[str]:
     found: list[str] = []
     for match in _TERMS.finditer(query):
         term = " ".join(fold_same_length(match.group(1) or match.group(2)).split())
-        if match.group(2) and found and f"{found[-1]} {term}" in _OPEN_COMPOUNDS:
+        if match.group(2) and found and f"{found[-1]} {term}" in OPEN_COMPOUNDS:
             found[-1] = f"{found[-1]} {term}"
         elif term and term not in found:
             found.append(term)
@@ -166,7 +166,7 @@ def term_forms(term: str) -> list[str]:
     """A folded term and the other ways it is written, as the alignment treats them alike: an
     initialism with its dots ("dhs's" / "d.h.s.'s") and a compound closed or open ("workforce"
     / "work force" / "work-force")."""
-    for open_form, closed in _OPEN_COMPOUNDS.items():
+    for open_form, closed in OPEN_COMPOUNDS.items():
         term = re.sub(rf"\b{open_form}\b", closed, term)
     forms = [""]
     for word in term.split(" "):
