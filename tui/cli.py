@@ -415,12 +415,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         report = import_annotations(workspace, imported, dry_run=args.dry_run, label=f"import {args.file.name}")
         # Files named in an import are never opened unasked (a hostile file could name any
         # file to quote from): when orphans' files exist, say how to anchor in them.
-        unopened = sorted(
-            {i.path for i in imported if i.path and workspace.corpus.by_location(i.path) is None}
-            if report.orphaned
-            else ()
-        )
-        unopened = [path for path in unopened if os.path.isfile(path)]
+        paths = {i.path for i in imported if i.path} if report.orphaned else set()
+        unopened = sorted(p for p in paths if workspace.corpus.by_location(p) is None and os.path.isfile(p))
     finally:
         workspace.close()
     prefix = "would import" if args.dry_run else "imported"

@@ -60,6 +60,8 @@ _INITIALISM = re.compile(r"[a-z]{2,5}")  # "dhs" also finds "D.H.S." (and "dhs's
 
 
 def _letters(word: str) -> str:
+    """A folded word as a pattern over the original text: each letter any of its accented
+    forms, each quote or dash any of its typographic forms."""
     parts = []
     for char in word:
         if char in _QUOTES:
