@@ -125,7 +125,7 @@ class NewsreaderApp(App[None]):
         if self.workspace.corpus.pending:
             self._main("#articles").border_title = f"Articles · reading {len(self.workspace.corpus.pending):,} files…"
             self._read_pending()
-        if self.workspace.store.join():
+        if self.workspace.store.register_session():
             self.notify(
                 "Another newsreader has this DB open. Both can work: each change is merged into the file, "
                 "and this window picks up the other's changes within a few seconds.",
