@@ -196,7 +196,7 @@ class NewsreaderApp(App[None]):
             self.call_from_thread(self._took, batch, done, len(pending))
 
     def _took(self, batch: list, done: int, total: int) -> None:
-        self.workspace.take(batch, last=done >= total)
+        self.workspace.add_articles(batch, last=done >= total)
         self._refresh_list()
         listing = self._main("#articles")
         listing.border_title = "Articles" if done >= total else f"Articles · read {done:,} of {total:,}…"
@@ -806,7 +806,7 @@ class NewsreaderApp(App[None]):
         fresh = [a.article for a in added if a.new and self.workspace.corpus.by_id(a.id) is None]
         if not fresh:
             return
-        self.workspace.take([(article, None) for article in fresh], last=False)
+        self.workspace.add_articles([(article, None) for article in fresh], last=False)
         self._unread = self._unread | {a.id for a in fresh}
         try:
             self.workspace.store.add_intake_folder(str(self._articles_folder().resolve()))

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
@@ -225,11 +225,15 @@ def _date_token(match: re.Match[str]) -> str:
     return f" date{_MONTHS[month.lower()]:02d}{int(day):02d} "
 
 
+FigureKind = Literal["count", "money", "percent", "year", "date"]
+GroupKind = Literal["near-verbatim", "paraphrase"]  # every two passages share their wording, or not
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A number as reported: its kind, value, what it counts and where it is in the article."""
 
-    kind: str  # count, money, percent, year, date
+    kind: FigureKind
     value: float
     span: Span
     text: str  # the number as printed ("2,290", "$80 billion", "Feb. 7")
@@ -292,6 +296,7 @@ def figures(text: str, offset: int = 0) -> list[Figure]:
         if match.group("scale"):
             value *= _SCALES[match.group("scale").lower()]
         what = unit = ""
+        kind: FigureKind
         if match.group("percent"):
             kind, unit = "percent", "percent"
         elif match.group("money") or match.group("currency"):
@@ -399,7 +404,7 @@ class Group:
 
     passages: list[Passage]
     score: float  # 0-1, the mean of the links that made the group
-    kind: str  # near-verbatim or paraphrase
+    kind: GroupKind
     shared: list[str] = field(default_factory=list)  # the specific terms the links shared, rarest first
     differences: list[Difference] = field(default_factory=list)
 
@@ -832,7 +837,7 @@ def align(articles: Sequence[Article]) -> Alignment:
             continue
         grouped.update((w.article, w.first) for w in members)
         mine = links_of[root]
-        passages = [_passage(articles, sorted(ws, key=lambda w: w.first)) for ws in _by_article(members)]
+        passages = [_passage_spanning(articles, sorted(ws, key=lambda w: w.first)) for ws in _by_article(members)]
         shared = sorted(
             {t for link in mine for t in link.shared}, key=lambda t: (-vocabulary.idf.get(t, 0), vocabulary.display[t])
         )
@@ -916,7 +921,7 @@ def _prefer_single(links: list[Link], vocabulary: Vocabulary) -> list[Link]:
     return kept
 
 
-def _kind(passages: list[Passage]) -> str:
+def _kind(passages: list[Passage]) -> GroupKind:
     """Near-verbatim when every two passages share their wording (one may quote part of the other)."""
     texts = [normalize(p.text) for p in passages]
     for i, a in enumerate(texts):
@@ -933,7 +938,8 @@ def _by_article(members: list[Window]) -> list[list[Window]]:
     return [per[k] for k in sorted(per)]
 
 
-def _passage(articles: Sequence[Article], run: list[Window]) -> Passage:
+def _passage_spanning(articles: Sequence[Article], run: list[Window]) -> Passage:
+    """The passage a run of adjacent windows of one article covers, first to last."""
     article = articles[run[0].article]
     span = Span(run[0].span.start, run[-1].span.end)
     return Passage(run[0].article, run[0].first, run[-1].last, span, article.text[span.start : span.end])
@@ -983,16 +989,16 @@ def _unique_passages(articles: Sequence[Article], units: list[Window], grouped: 
     for unit in units:
         if (unit.article, unit.first) in grouped:
             if run:
-                passages.append(_passage(articles, run))
+                passages.append(_passage_spanning(articles, run))
             run = []
             continue
         same_paragraph = run and "\n" not in articles[unit.article].text[run[-1].span.end : unit.span.start]
         if run and (unit.first != run[-1].last + 1 or not same_paragraph):
-            passages.append(_passage(articles, run))
+            passages.append(_passage_spanning(articles, run))
             run = []
         run.append(unit)
     if run:
-        passages.append(_passage(articles, run))
+        passages.append(_passage_spanning(articles, run))
     return passages
 
 

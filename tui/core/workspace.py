@@ -193,7 +193,7 @@ class Workspace:
             raise
         return workspace
 
-    def take(self, loaded: list[tuple[Article | None, Notice | None]], *, last: bool) -> int:
+    def add_articles(self, loaded: list[tuple[Article | None, Notice | None]], *, last: bool) -> int:
         """Add articles read late (see ``Corpus.read_pending``); on the last batch, save the
         cache and anchor their annotations. Returns how many articles were added."""
         overrides = self.store.overrides()
