@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Select, Static
 
+from tui.app.screens.dialog import Dialog
 from tui.app.widgets.field import Field
 from tui.core.annotation import COLORS
 
@@ -38,11 +38,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "export"
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(Dialog[None]):
     """Pick the scope, the format and the file; ``write`` (the app's) writes it, and the dialog
     closes once it is written, or stays open with the reason it could not be."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+    BINDINGS = [Binding("ctrl+s", "export", "Export")]
 
     def __init__(
         self,
@@ -152,15 +152,12 @@ class ExportScreen(ModalScreen[None]):
             error.display = True
             self.query_one("#export-path", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss()
 
-
-class OverviewScreen(ModalScreen[bool]):
+class OverviewScreen(Dialog[bool]):
     """Tags down, outlets across: who covered which aspect. w writes it as a Markdown table."""
 
     BINDINGS = [
-        Binding("escape,q", "close", "Close"),
+        Binding("escape,q", "cancel", "Close"),
         Binding("w", "write", "Write as Markdown"),
     ]
 
@@ -189,9 +186,6 @@ class OverviewScreen(ModalScreen[bool]):
         for tag in self.view.tags:
             counts = [self.view.counts.get((tag, o), 0) for o in self.view.outlets]
             table.add_row(Text(f"#{tag}"), *[Text(str(c) if c else "·") for c in counts], Text(str(sum(counts))))
-
-    def action_close(self) -> None:
-        self.dismiss(False)
 
     def action_write(self) -> None:
         self.dismiss(True)
