@@ -257,8 +257,7 @@ class NewsreaderApp(App[None]):
                 annotation.color == wanted if wanted in COLORS else annotation.has_tag(wanted[1:])
             ):
                 continue
-            article = self.workspace.article_of(annotation)
-            quote = annotation.current_text(article.text) if article else annotation.selector.exact
+            quote = self.workspace.quote_of(annotation)
             entry = Entry(annotation, quote, f"{annotation.color}: {names[annotation.color]}")
             (orphans if annotation.orphaned else placed).append(entry)
         return placed, orphans
@@ -486,8 +485,7 @@ class NewsreaderApp(App[None]):
 
     def _quote(self, annotation: Annotation | None, selection: Span | None, reader: Reader) -> str:
         if annotation is not None:
-            article = self.workspace.article_of(annotation)
-            return annotation.current_text(article.text) if article else annotation.selector.exact
+            return self.workspace.quote_of(annotation)
         if reader.article is not None and selection is not None:
             return reader.article.text[selection.start : selection.end]
         return ""

@@ -13,13 +13,11 @@ from tui.app.screens.dialog import Dialog
 from tui.app.typeahead import KeepsTypeahead
 from tui.app.widgets.field import Field
 from tui.core.annotation import complete_tag, parse_tags
+from tui.core.article import clip
 
 
 def quote_line(quote: str, limit: int = 200) -> Content:
-    text = " ".join(quote.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return Content.assemble(("“", "$text-muted"), (text, "italic"), ("”", "$text-muted"))
+    return Content.assemble(("“", "$text-muted"), (clip(quote, limit), "italic"), ("”", "$text-muted"))
 
 
 class TagSuggester(Suggester):

@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from tui.app.layout import cells, drawn, wrap_plain
 from tui.app.typeahead import deliver_now, focus_now
-from tui.core.article import Article
+from tui.core.article import Article, clip
 
 ROWS = 4  # title, title continued, details, rule
 NEW = "new · "  # before the details of an article added by the intake and not opened yet
@@ -42,7 +42,7 @@ def details_of(article: Article, notes: int, width: int = 0) -> str:
             return text
     tail = counts[-1]
     room = width - cells(tail) - 3 * bool(tail)
-    return " · ".join(p for p in (outlet[: max(room - 1, 1)].rstrip() + "…", tail) if p)
+    return " · ".join(p for p in (clip(outlet, max(room, 2)), tail) if p)
 
 
 class ArticleList(ScrollView, can_focus=True):

@@ -18,6 +18,7 @@ from tui.app.layout import drawn
 from tui.app.typeahead import deliver_now
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
+from tui.core.article import clip
 
 EMPTY_HELP = (
     "No annotations in this article yet.\n\n"
@@ -28,16 +29,12 @@ Scope = Literal["article", "all"]
 
 
 NOTE_LINES = 3  # a note's first lines are shown as written, then "…"
-
-
-def excerpt(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+EXCERPT = 160  # characters of a quote, or of a line of a note
 
 
 def note_excerpt(note: str) -> str:
     """A note's first lines as its author broke them (blank lines dropped), each shortened."""
-    lines = [excerpt(line) for line in note.splitlines() if line.strip()]
+    lines = [clip(line, EXCERPT) for line in note.splitlines() if line.strip()]
     return "\n".join(lines[:NOTE_LINES] + (["…"] if len(lines) > NOTE_LINES else []))
 
 
@@ -63,7 +60,7 @@ def entry_prompt(entry: Entry) -> Content:
     annotation = entry.annotation
     parts: list[Content | str | tuple[str, str]] = [
         (f"▌{annotation.color[0].upper()} ", f"bold $hl-{annotation.color}"),
-        Content(drawn(excerpt(entry.quote))),
+        Content(drawn(clip(entry.quote, EXCERPT))),
     ]
     details = " ".join(f"#{t}" for t in annotation.tags)
     parts += ["\n", (details + (" · " if details else ""), "$accent"), (entry.color_name, "$text-muted")]
