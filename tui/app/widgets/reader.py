@@ -78,22 +78,23 @@ class Reader(ScrollView, can_focus=True):
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("left", "cursor_left", "Left", show=False),
         Binding("right", "cursor_right", "Right", show=False),
-        Binding("ctrl+left", "word_left", "Word left", show=False),
-        Binding("ctrl+right", "word_right", "Word right", show=False),
-        Binding("home", "line_start", "Line start", show=False),
-        Binding("end", "line_end", "Line end", show=False),
+        Binding("ctrl+left", "cursor_word_left", "Word left", show=False),
+        Binding("ctrl+right", "cursor_word_right", "Word right", show=False),
+        Binding("home", "cursor_line_start", "Line start", show=False),
+        Binding("end", "cursor_line_end", "Line end", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("g", "top", "Top", show=False),
         Binding("G", "bottom", "Bottom", show=False),
-        Binding("shift+up", "select_up", "Select up", show=False),
-        Binding("shift+down", "select_down", "Select down", show=False),
-        Binding("shift+left", "select_left", "Select left", show=False),
-        Binding("shift+right", "select_right", "Select right", show=False),
-        Binding("ctrl+shift+left", "select_word_left", "Select word left", show=False),
-        Binding("ctrl+shift+right", "select_word_right", "Select word right", show=False),
-        Binding("shift+home", "select_line_start", "Select to line start", show=False),
-        Binding("shift+end", "select_line_end", "Select to line end", show=False),
+        # The same moves with shift: the selection follows the cursor (as in Textual's TextArea).
+        Binding("shift+up", "cursor_up(True)", "Select up", show=False),
+        Binding("shift+down", "cursor_down(True)", "Select down", show=False),
+        Binding("shift+left", "cursor_left(True)", "Select left", show=False),
+        Binding("shift+right", "cursor_right(True)", "Select right", show=False),
+        Binding("ctrl+shift+left", "cursor_word_left(True)", "Select word left", show=False),
+        Binding("ctrl+shift+right", "cursor_word_right(True)", "Select word right", show=False),
+        Binding("shift+home", "cursor_line_start(True)", "Select to line start", show=False),
+        Binding("shift+end", "cursor_line_end(True)", "Select to line end", show=False),
         Binding("escape", "clear_selection", "Clear selection / find", show=False),
         Binding("v", "select_sentence", "Sentence", show=True),
         Binding("V", "select_paragraph", "Paragraph", show=False),
@@ -476,29 +477,31 @@ class Reader(ScrollView, can_focus=True):
             offset = line.end if self._is_paragraph_end(line.end) else max(line.end - 1, line.start)
         self._move_to(offset, keep_anchor=keep_anchor)
 
-    def action_cursor_up(self) -> None:
-        self._vertical(-1, keep_anchor=False)
+    # With ``select`` (the shift+ bindings) the selection follows the cursor.
 
-    def action_cursor_down(self) -> None:
-        self._vertical(1, keep_anchor=False)
+    def action_cursor_up(self, select: bool = False) -> None:
+        self._vertical(-1, keep_anchor=select)
 
-    def action_cursor_left(self) -> None:
-        self._horizontal(-1, keep_anchor=False)
+    def action_cursor_down(self, select: bool = False) -> None:
+        self._vertical(1, keep_anchor=select)
 
-    def action_cursor_right(self) -> None:
-        self._horizontal(1, keep_anchor=False)
+    def action_cursor_left(self, select: bool = False) -> None:
+        self._horizontal(-1, keep_anchor=select)
 
-    def action_word_left(self) -> None:
-        self._word(-1, keep_anchor=False)
+    def action_cursor_right(self, select: bool = False) -> None:
+        self._horizontal(1, keep_anchor=select)
 
-    def action_word_right(self) -> None:
-        self._word(1, keep_anchor=False)
+    def action_cursor_word_left(self, select: bool = False) -> None:
+        self._word(-1, keep_anchor=select)
 
-    def action_line_start(self) -> None:
-        self._line_edge(False, keep_anchor=False)
+    def action_cursor_word_right(self, select: bool = False) -> None:
+        self._word(1, keep_anchor=select)
 
-    def action_line_end(self) -> None:
-        self._line_edge(True, keep_anchor=False)
+    def action_cursor_line_start(self, select: bool = False) -> None:
+        self._line_edge(False, keep_anchor=select)
+
+    def action_cursor_line_end(self, select: bool = False) -> None:
+        self._line_edge(True, keep_anchor=select)
 
     def action_page_up(self) -> None:
         self._vertical(-max(self.scrollable_content_region.height - 1, 1), keep_anchor=False)
@@ -515,30 +518,6 @@ class Reader(ScrollView, can_focus=True):
         self._goal_col = None
         if self.article is not None and self.article.paragraphs:
             self.move_cursor(self.article.paragraphs[-1].end)
-
-    def action_select_up(self) -> None:
-        self._vertical(-1, keep_anchor=True)
-
-    def action_select_down(self) -> None:
-        self._vertical(1, keep_anchor=True)
-
-    def action_select_left(self) -> None:
-        self._horizontal(-1, keep_anchor=True)
-
-    def action_select_right(self) -> None:
-        self._horizontal(1, keep_anchor=True)
-
-    def action_select_word_left(self) -> None:
-        self._word(-1, keep_anchor=True)
-
-    def action_select_word_right(self) -> None:
-        self._word(1, keep_anchor=True)
-
-    def action_select_line_start(self) -> None:
-        self._line_edge(False, keep_anchor=True)
-
-    def action_select_line_end(self) -> None:
-        self._line_edge(True, keep_anchor=True)
 
     def action_clear_selection(self) -> None:
         if self._anchor is not None or self._matches:
