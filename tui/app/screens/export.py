@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,13 +25,29 @@ if TYPE_CHECKING:
     from tui.core.export import Overview
 
 
+class ScopeKind(StrEnum):
+    """What to export; each is the id of its radio button."""
+
+    ARTICLE = "article"
+    TAG = "tag"
+    COLOR = "color"
+    ALL = "all"
+
+
+class ExportFormat(StrEnum):
+    """How to write it; each is the id of its radio button."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
     """What the user chose: a scope (kind and value), a format and a file."""
 
-    kind: str  # article, tag, color, all
-    value: str  # the tag or color; the article id for "article"
-    format: str  # markdown or json
+    kind: ScopeKind
+    value: str  # the tag or color; the article id for an article
+    format: ExportFormat
     path: Path
 
 
@@ -92,28 +109,30 @@ class ExportScreen(Dialog[None]):
     def on_mount(self) -> None:
         self._suggest_path()
 
-    def _choice(self) -> tuple[str, str, str]:
+    def _choice(self) -> tuple[ScopeKind, str, ExportFormat]:
         scope = self.query_one("#scope", RadioSet).pressed_button
-        kind = scope.id if scope is not None and scope.id else "all"
+        kind = ScopeKind(scope.id) if scope is not None and scope.id else ScopeKind.ALL
         value = ""
-        if kind == "tag":
+        if kind is ScopeKind.TAG:
             chosen = self.query_one("#tag-choice", Select).value
             value = "" if chosen is Select.BLANK else str(chosen)
-        elif kind == "color":
+        elif kind is ScopeKind.COLOR:
             value = str(self.query_one("#color-choice", Select).value)
-        elif kind == "article":
+        elif kind is ScopeKind.ARTICLE:
             value = self.article_id or ""
         pressed = self.query_one("#format", RadioSet).pressed_button
-        return kind, value, pressed.id if pressed is not None and pressed.id else "markdown"
+        return kind, value, ExportFormat(pressed.id) if pressed is not None and pressed.id else ExportFormat.MARKDOWN
 
     def _suggest_path(self) -> None:
         if self._path_edited:
             return
         kind, value, fmt = self._choice()
-        name = {"article": _slug(self.article_name), "tag": f"tag-{_slug(value)}", "color": f"color-{value}"}.get(
-            kind, "all"
-        )
-        path = self.folder / f"export-{name}.{'json' if fmt == 'json' else 'md'}"
+        name = {
+            ScopeKind.ARTICLE: _slug(self.article_name),
+            ScopeKind.TAG: f"tag-{_slug(value)}",
+            ScopeKind.COLOR: f"color-{value}",
+        }.get(kind, "all")
+        path = self.folder / f"export-{name}.{'json' if fmt is ExportFormat.JSON else 'md'}"
         field = self.query_one("#export-path", Input)
         with field.prevent(Input.Changed):
             field.value = str(path)
@@ -137,7 +156,7 @@ class ExportScreen(Dialog[None]):
     def action_export(self) -> None:
         kind, value, fmt = self._choice()
         path = self.query_one("#export-path", Input).value.strip()
-        if kind == "tag" and not value:
+        if kind is ScopeKind.TAG and not value:
             self.notify("Choose a tag.", severity="warning")
             return
         if not path:

@@ -8,6 +8,7 @@ on screen are wrapped and styled.
 from __future__ import annotations
 
 import textwrap
+from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +25,7 @@ from tui.app.typeahead import deliver_now, focus_now
 from tui.core.article import Article, clip
 
 ROWS = 4  # title, title continued, details, rule
+View = Literal["compare", "story"]  # the marked articles side by side, or as a story table
 NEW = "new · "  # before the details of an article added by the intake and not opened yet
 
 
@@ -90,7 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
     class CompareRequested(Message):
         """Open these articles side by side (view "compare") or as a story table (view "story")."""
 
-        def __init__(self, article_ids: list[str], view: str = "compare") -> None:
+        def __init__(self, article_ids: list[str], view: View = "compare") -> None:
             super().__init__()
             self.article_ids = article_ids
             self.view = view
@@ -279,7 +281,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self.action_cursor_down()
 
-    def action_compare(self, view: str = "compare") -> None:
+    def action_compare(self, view: View = "compare") -> None:
         """Compare the marked articles, or the current one and the next."""
         chosen = list(self.marked)
         index = self.highlighted

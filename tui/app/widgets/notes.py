@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.app.layout import drawn
 from tui.app.typeahead import deliver_now
+from tui.app.widgets.reader import AnnotationAction
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
 from tui.core.article import clip
@@ -25,7 +26,7 @@ EMPTY_HELP = (
     "In the reader, select a passage (shift+arrows, a mouse drag, v for a sentence, / to find), "
     "then press h to highlight it (1-5 for a color), t to tag it or a to add a note."
 )
-Scope = Literal["article", "all"]
+NotesScope = Literal["article", "all"]  # what the pane lists: this article's annotations, or all
 
 
 NOTE_LINES = 3  # a note's first lines are shown as written, then "…"
@@ -48,7 +49,7 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class NoteGroup:
     """A heading (an article, or the orphans) and its entries."""
 
     title: str
@@ -94,7 +95,7 @@ class NotesList(OptionList):
         if option is not None and option.id is not None:
             deliver_now(self, NotesPane.Jump(option.id))
 
-    def action_act(self, action: str) -> None:
+    def action_act(self, action: AnnotationAction) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:
             deliver_now(self, NotesPane.ActionRequested(action, option.id))
@@ -111,7 +112,7 @@ class NotesList(OptionList):
 class NotesPane(Vertical):
     """Shows groups of annotations given by the app; owns only its scope and filter."""
 
-    scope: var[Scope] = var("article")
+    scope: var[NotesScope] = var("article")
     filter: var[str | None] = var(None)  # "#tag" or a color key
 
     class Jump(Message):
@@ -124,7 +125,7 @@ class NotesPane(Vertical):
     class ActionRequested(Message):
         """t, a or x on an annotation in the list."""
 
-        def __init__(self, action: str, annotation_id: str) -> None:
+        def __init__(self, action: AnnotationAction, annotation_id: str) -> None:
             super().__init__()
             self.action = action
             self.annotation_id = annotation_id
@@ -146,7 +147,7 @@ class NotesPane(Vertical):
     def watch_filter(self) -> None:
         self.post_message(self.ViewChanged())
 
-    def show(self, groups: list[Group], *, filter_label: str = "") -> None:
+    def show(self, groups: list[NoteGroup], *, filter_label: str = "") -> None:
         """Replace the list, keeping the highlighted annotation if it is still there."""
         listing = self.query_one(NotesList)
         current = listing.highlighted_option.id if listing.highlighted_option is not None else None

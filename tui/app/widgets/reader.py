@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
+from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,6 +30,9 @@ from tui.core.passages import Span, sentences, span_at
 from tui.core.search import find_all
 from tui.core.workspace import display_path
 
+AnnotationAction = Literal["highlight", "tag", "note", "delete"]  # what h (1-5), t, a and x ask for
+MarkKind = Literal["group", "unique", "figure"]  # in an aligned group, only in this source, a differing figure
+
 _TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused", "figure-flag", "selection"})
 
 
@@ -37,7 +41,7 @@ class Mark:
     """A passage the compare view points out: in an aligned group, only in this source, or a figure."""
 
     span: Span
-    kind: str  # group, unique, figure
+    kind: MarkKind
     label: str = ""  # the group's number
 
 
@@ -151,11 +155,16 @@ class Reader(ScrollView, can_focus=True):
         """The user pressed h, 1-5, t, a or x: the app decides what that means and writes."""
 
         def __init__(
-            self, reader: Reader, action: str, selection: Span | None, annotation: Annotation | None, color: str | None
+            self,
+            reader: Reader,
+            action: AnnotationAction,
+            selection: Span | None,
+            annotation: Annotation | None,
+            color: str | None,
         ) -> None:
             super().__init__()
             self.reader = reader
-            self.action = action  # highlight, tag, note, delete
+            self.action = action
             self.selection = selection
             self.annotation = annotation
             self.color = color
@@ -593,7 +602,7 @@ class Reader(ScrollView, can_focus=True):
 
     # --- annotations ------------------------------------------------------------------
 
-    def action_annotate(self, action: str, color: str | None = None) -> None:
+    def action_annotate(self, action: AnnotationAction, color: str | None = None) -> None:
         selection = self.selection
         under = self.annotation_at(self._cursor) if selection is None or action == "delete" else None
         if selection is not None and action != "delete":
