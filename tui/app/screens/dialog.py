@@ -18,6 +18,56 @@ class Dialog(ModalScreen[Result]):
     extends ``action_cancel``.
     """
 
+    DEFAULT_CSS = """
+    /* Every dialog fits an 80×24 terminal; a smaller one scrolls it. */
+    #dialog {
+        width: 80;
+        max-width: 100%;
+        max-height: 100%;
+        overflow-y: auto;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #dialog.wide {
+        width: 110;
+        max-width: 100%;
+    }
+
+    .hint {
+        color: $text-muted;
+    }
+
+    .quote {
+        margin: 1 0;
+        color: $text;
+    }
+
+    #dialog TextArea {
+        height: 10;
+    }
+
+    #dialog OptionList {
+        max-height: 20;
+    }
+
+    .buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+
+    .buttons Button {
+        margin-left: 2;
+    }
+
+    .error {
+        color: $error;
+        height: auto;
+    }
+    """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def action_cancel(self) -> None:

@@ -59,6 +59,33 @@ class ExportScreen(Dialog[None]):
     """Pick the scope, the format and the file; ``write`` (the app's) writes it, and the dialog
     closes once it is written, or stays open with the reason it could not be."""
 
+    DEFAULT_CSS = """
+    #export-error {
+        display: none;
+    }
+
+    .export-row {
+        height: auto;
+    }
+
+    #scope {
+        width: 1fr;
+        margin-right: 1;
+    }
+
+    .export-choices {
+        width: 1fr;
+        height: auto;
+    }
+
+    #format {
+        layout: horizontal;
+        width: auto;
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS = [Binding("ctrl+s", "export", "Export")]
 
     def __init__(
@@ -174,6 +201,14 @@ class ExportScreen(Dialog[None]):
 
 class OverviewScreen(Dialog[bool]):
     """Tags down, outlets across: who covered which aspect. w writes it as a Markdown table."""
+
+    DEFAULT_CSS = """
+    #overview {
+        height: auto;
+        max-height: 30;
+        margin: 1 0;
+    }
+    """
 
     BINDINGS = [
         Binding("escape,q", "cancel", "Close"),

@@ -47,6 +47,18 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 class HelpScreen(Dialog[None]):
     """Sections of ``(title, rows)`` and free text, dismissed with escape, q or ?."""
 
+    DEFAULT_CSS = """
+    HelpScreen #help-body {
+        width: 90;
+        max-width: 100%;
+        max-height: 90%;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "cancel", "Close help"),
         Binding("down,j", "scroll('down')", show=False),

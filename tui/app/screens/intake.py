@@ -18,11 +18,31 @@ from tui.app.screens.dialog import Dialog
 from tui.app.typeahead import deliver_now
 from tui.app.widgets.field import Field
 
+INTAKE_CSS = """
+#dialog.intake ProgressBar {
+    margin: 1 0 0 0;
+}
+
+#dialog.intake #intake-status {
+    margin: 1 0 0 0;
+}
+
+#dialog.intake #intake-error {
+    color: $error;
+}
+
+#dialog.intake #feed-log {
+    height: auto;
+    max-height: 16;
+}
+"""  # both dialogs show a worker's progress the same way
 STAGES = {"fetching": "Fetching the page…", "extracting": "Finding the article and its metadata…", "saving": "Saving…"}
 
 
 class AddArticleScreen(Dialog[None]):
     """Paste a URL, enter: the app fetches it while this shows progress; escape cancels."""
+
+    DEFAULT_CSS = INTAKE_CSS
 
     busy: reactive[bool] = reactive(False)
     stage: reactive[str] = reactive("")
@@ -86,6 +106,8 @@ class AddArticleScreen(Dialog[None]):
 
 class FeedsScreen(Dialog[None]):
     """Progress of a feed refresh the app runs in a worker, and a summary line per feed."""
+
+    DEFAULT_CSS = INTAKE_CSS
 
     BINDINGS = [Binding("escape", "cancel", "Close")]
 

@@ -21,6 +21,22 @@ PLACEHOLDERS = {"date": "YYYY-MM-DD", "via": "republished by (optional)", "url":
 class MetadataScreen(Dialog[dict[str, str]]):
     """Returns the fields that differ from the inferred values (the overrides), or None."""
 
+    DEFAULT_CSS = """
+    #metadata-fields {
+        grid-size: 2;
+        grid-columns: 10 1fr;
+        grid-rows: 1;
+        grid-gutter: 1 0;
+        height: auto;
+        margin: 1 0;
+    }
+
+    #metadata-error {
+        color: $error;
+        height: auto;
+    }
+    """
+
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, article: Article) -> None:

@@ -57,6 +57,17 @@ class PromptScreen(Dialog[str]):
 class ColorNamesScreen(Dialog[dict[str, str]]):
     """Name what each highlight color means in this research (shown in help and notes)."""
 
+    DEFAULT_CSS = """
+    #color-fields {
+        grid-size: 2;
+        grid-columns: 14 1fr;
+        grid-rows: 1;
+        grid-gutter: 1 0;
+        height: auto;
+        margin: 1 0;
+    }
+    """
+
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, names: dict[str, str]) -> None:

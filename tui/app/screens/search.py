@@ -44,6 +44,17 @@ def found_prompt(found: Found) -> Content:
 class SearchScreen(Dialog[Found]):
     """Type a query; enter on a result opens the article at the match."""
 
+    DEFAULT_CSS = """
+    #dialog.search {
+        height: 80%;
+    }
+
+    #search-results {
+        height: 1fr;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Close search"), Binding("down", "results", "Results", show=False)]
 
     def __init__(self, workspace: Workspace, query: str = "") -> None:

@@ -72,6 +72,41 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--highlight",
         "article-list--highlight-blurred",
     }
+    DEFAULT_CSS = """
+    ArticleList {
+        scrollbar-size-vertical: 1;
+    }
+
+    ArticleList > .article-list--title {
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--details {
+        color: $text-muted;
+    }
+
+    ArticleList > .article-list--rule {
+        color: $panel-lighten-1;
+    }
+
+    ArticleList > .article-list--mark {
+        color: $accent;
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--new {
+        color: $success;
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--highlight {
+        background: $accent 30%;
+    }
+
+    ArticleList > .article-list--highlight-blurred {
+        background: $accent 15%;
+    }
+    """
 
     highlighted: reactive[int | None] = reactive(None)
 

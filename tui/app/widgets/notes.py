@@ -112,6 +112,26 @@ class NotesList(OptionList):
 class NotesPane(Vertical):
     """Shows groups of annotations given by the app; owns only its scope and filter."""
 
+    DEFAULT_CSS = """
+    #notes-header {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+        border-bottom: solid $panel-lighten-2;
+    }
+
+    #notes-list {
+        height: 1fr;  /* the whole pane: a filtered list must not keep an older, shorter height */
+        border: none;
+        background: $surface;
+    }
+
+    #notes-empty {
+        color: $text-muted;
+        padding: 1 1;
+    }
+    """
+
     scope: var[NotesScope] = var("article")
     filter: var[str | None] = var(None)  # "#tag" or a color key
 

@@ -135,6 +135,67 @@ class Reader(ScrollView, can_focus=True):
         "reader--gutter-unique",
         *(f"reader--{color}" for color in COLORS),
     }
+    DEFAULT_CSS = """
+    Reader {
+        scrollbar-size-vertical: 1;
+    }
+
+    Reader > .reader--title {
+        text-style: bold;
+        color: $text;
+    }
+
+    Reader > .reader--meta {
+        color: $accent;
+    }
+
+    Reader > .reader--dim {
+        color: $text-muted;
+    }
+
+    Reader > .reader--warning {
+        color: $warning;
+    }
+
+    Reader > .reader--rule {
+        color: $panel-lighten-2;
+    }
+
+    Reader > .reader--figure {
+        color: $text-muted;
+        text-style: italic;
+    }
+
+    Reader > .reader--cursor {
+        background: $foreground;
+        color: $background;
+    }
+
+    Reader > .reader--cursor-unfocused {
+        text-style: underline;
+    }
+
+    /* Reverse video: distinct from every highlight color in truecolor, 256 and 16 colors alike
+       (a blue tint for the selection was the blue highlight's color 24 under tmux-256color). */
+    Reader > .reader--selection {
+        text-style: reverse;
+    }
+
+    Reader > .reader--match {
+        text-style: bold underline;
+        color: $warning;
+    }
+
+    Reader > .reader--overlap {
+        text-style: underline;
+    }
+
+    Reader > .reader--group { background: $accent 8%; }
+    Reader > .reader--unique { background: $secondary 22%; }
+    Reader > .reader--figure-flag { text-style: bold reverse; color: $error; }
+    Reader > .reader--gutter-group { color: $accent; text-style: bold; }
+    Reader > .reader--gutter-unique { color: $secondary; text-style: bold; }
+    """ + "".join(f"Reader > .reader--{color} {{ background: $hl-{color} 40%; }}\n" for color in COLORS)
 
     article: var[Article | None] = var(None, always_update=True)
     annotations: var[list[Annotation]] = var(list, always_update=True)
