@@ -36,6 +36,16 @@ class Dialog(ModalScreen[Result]):
         max-width: 100%;
     }
 
+    /* A form: a label and its field a row. */
+    .fields {
+        grid-size: 2;
+        grid-columns: 10 1fr;
+        grid-rows: 1;
+        grid-gutter: 1 0;
+        height: auto;
+        margin: 1 0;
+    }
+
     .hint {
         color: $text-muted;
     }

@@ -21,22 +21,6 @@ PLACEHOLDERS = {"date": "YYYY-MM-DD", "via": "republished by (optional)", "url":
 class MetadataScreen(Dialog[dict[str, str]]):
     """Returns the fields that differ from the inferred values (the overrides), or None."""
 
-    DEFAULT_CSS = """
-    #metadata-fields {
-        grid-size: 2;
-        grid-columns: 10 1fr;
-        grid-rows: 1;
-        grid-gutter: 1 0;
-        height: auto;
-        margin: 1 0;
-    }
-
-    #metadata-error {
-        color: $error;
-        height: auto;
-    }
-    """
-
     BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, article: Article) -> None:
@@ -46,7 +30,7 @@ class MetadataScreen(Dialog[dict[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.assemble(("Edit metadata", "bold"), "  ", (self.article.file_name, "$text-muted")))
-            with Grid(id="metadata-fields"):
+            with Grid(id="metadata-fields", classes="fields"):
                 for name in METADATA_FIELDS:
                     yield Label(LABELS[name])
                     yield Field(
@@ -55,7 +39,7 @@ class MetadataScreen(Dialog[dict[str, str]]):
                         id=f"field-{name}",
                         compact=True,  # a row each: the dialog fits an 80×24 terminal
                     )
-            yield Static(id="metadata-error")
+            yield Static(id="metadata-error", classes="error")
             yield Static(Content("Empty fields fall back to what was inferred from the file."), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")

@@ -59,12 +59,7 @@ class ColorNamesScreen(Dialog[dict[str, str]]):
 
     DEFAULT_CSS = """
     #color-fields {
-        grid-size: 2;
         grid-columns: 14 1fr;
-        grid-rows: 1;
-        grid-gutter: 1 0;
-        height: auto;
-        margin: 1 0;
     }
     """
 
@@ -77,7 +72,7 @@ class ColorNamesScreen(Dialog[dict[str, str]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.styled("What the highlight colors mean", "bold"))
-            with Grid(id="color-fields"):
+            with Grid(id="color-fields", classes="fields"):
                 for number, color in enumerate(COLORS, 1):
                     yield Label(Content.assemble((f"{number} ", "bold"), (f"▌{color}", f"bold $hl-{color}")))
                     yield Field(self.names[color], id=f"color-{color}", compact=True)
