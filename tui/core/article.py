@@ -234,6 +234,13 @@ def shorten(text: str, limit: int = _TITLE_MAX) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:—-") + "…"
 
 
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters on one line, the last an ellipsis when cut: for a quote or an
+    outlet's name, where every character counts and a word boundary may be far back."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _title_from(first_paragraph: str) -> str:
     """A title from the lede: its first clause if that reads as a headline, else shortened."""
     from sentencex import segment  # only parsing a file needs it: an article listed from the index does not

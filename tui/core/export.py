@@ -83,9 +83,7 @@ def collect(workspace: Workspace, scope: Scope) -> list[Item]:
     for annotation in workspace.annotations():
         if not scope.admits(annotation):
             continue
-        article = workspace.article_of(annotation)
-        quote = annotation.current_text(article.text) if article is not None else annotation.selector.exact
-        items.append(Item(annotation, article, quote))
+        items.append(Item(annotation, workspace.article_of(annotation), workspace.quote_of(annotation)))
     items.sort(
         key=lambda i: (
             order.get(i.annotation.article_id, len(order)),
