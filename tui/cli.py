@@ -36,6 +36,7 @@ from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
 if TYPE_CHECKING:  # imported by the commands that use them, so opening the app starts faster
     from tui.core.alignment import Alignment
+    from tui.core.catalog import Catalog
     from tui.core.export import Scope
 
 COMMANDS = ("list", "annotate", "export", "import", "align", "search", "add", "feed")
@@ -219,13 +220,25 @@ def _add_intake_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS", help="per page (default: 20)")
 
 
-def _notices(workspace: Workspace) -> None:
-    for notice in workspace.corpus.notices:
+def _notices(workspace: Workspace | Catalog) -> None:
+    for notice in workspace.notices:
         print(f"newsreader: {printable(str(notice))}", file=sys.stderr)
 
 
+def _read_only(paths: list[Path], db: Path, also: Sequence[Path] = ()) -> Workspace | Catalog:
+    """A read-only command's workspace: listed from the index when it is current (no Article is
+    made per file), else opened, which brings the index up to date."""
+    from tui.core.catalog import Catalog
+
+    return Catalog.open(paths, db=db, also=also)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    with _read_only(args.paths, db_path(args.db)) as workspace:
+        return _list(workspace, args)
+
+
+def _list(workspace: Workspace | Catalog, args: argparse.Namespace) -> int:
     _notices(workspace)
     by_article: dict[str, list] = {}
     for annotation in workspace.annotations():
@@ -321,7 +334,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(workspace: Workspace, args: argparse.Namespace) -> Scope:
+def _scope(workspace: Workspace | Catalog, args: argparse.Namespace) -> Scope:
     from tui.core.export import Scope
 
     names = workspace.store.color_names()
@@ -362,7 +375,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = db_path(args.db)
     also = [Path(ref) for ref in args.article if os.path.isfile(ref)]
-    workspace = Workspace.open(args.paths, db=db, readonly=True, also=also)
+    workspace = _read_only(args.paths, db, also)
     try:
         _notices(workspace)
         scope = _scope(workspace, args)
@@ -494,7 +507,7 @@ def side_by_side(alignment: Alignment, width: int) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    workspace = _read_only(args.paths, db_path(args.db))
     try:
         _notices(workspace)
         if not terms(args.query):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -139,6 +139,42 @@ class Found:
         return excerpt_around(text, self.hit.paragraph, self.hit.span, width)
 
 
+def indexed_hits(
+    rows: Iterable[tuple[str, int, int, str]], wanted: list[str], article_at: Callable[[str], Article | None]
+) -> Iterator[Found]:
+    """The index's candidate lines (see ``Index.candidates``) that hold every term, in the
+    index's order; ``article_at`` gives the article of a location (None: not in this search)."""
+    patterns = term_patterns(wanted)
+    for location, start, stop, line in rows:
+        article = article_at(location)
+        span = line_match(patterns, fold_same_length(line)) if article is not None else None
+        if article is not None and span is not None:
+            hit = Hit("text", article.id, Span(start + span.start, start + span.end), Span(start, stop))
+            yield Found(hit, article, None, line)
+
+
+def scanned_hits(articles: list[Article], query: str) -> Iterator[Found]:
+    """Paragraphs of ``articles`` holding every term, found by reading their texts in memory."""
+    if not articles:
+        return
+    by_id = {a.id: a for a in articles}
+    texts = FoldedTexts([(a.id, fold_same_length(a.text)) for a in articles])
+    for hit in texts.search(query):
+        yield Found(hit, by_id[hit.key], None)
+
+
+def annotation_hits(
+    annotations: list[Annotation], query: str, article_of: Callable[[Annotation], Article | None]
+) -> Iterator[Found]:
+    """Annotations whose quote, note and tags hold every term, in the same order every run."""
+    notes = sorted(annotations, key=lambda a: (a.path, a.start, a.id))
+    by_id = {a.id: a for a in notes}
+    texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
+    for hit in texts.search(query, kind="annotation"):
+        annotation = by_id[hit.key]
+        yield Found(hit, article_of(annotation), annotation)
+
+
 @dataclass
 class Workspace:
     """One session's articles and store: what the CLI commands and the app work on."""
@@ -161,6 +197,7 @@ class Workspace:
         also: Sequence[Path] = (),
         defer: bool = False,
         store_anchors: bool = True,
+        index: Index | None = None,
     ) -> Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
@@ -172,12 +209,17 @@ class Workspace:
         index is derived data: it is updated even for a read-only store. A ``readonly``
         workspace changes nothing the user made, but stores where annotations were
         re-anchored (so the next run starts from there) unless ``store_anchors`` is off.
+        ``index`` is the workspace's index when the caller has opened it already.
         """
-        store = Store(db, readonly=readonly)
-        index = None
+        try:
+            store = Store(db, readonly=readonly)
+        except BaseException:
+            if index is not None:
+                index.close()
+            raise
         try:
             folders = cls._folders(store, paths, remember=remember and not readonly)
-            index = Index.open(cache_folder(db))
+            index = index or Index.open(cache_folder(db))
             annotated = [] if paths else cls._annotated_elsewhere(store)
             corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=index, defer=defer)
             if index.rebuilt:
@@ -254,6 +296,11 @@ class Workspace:
     def article_of(self, annotation: Annotation) -> Article | None:
         return self.corpus.by_id(annotation.article_id)
 
+    @property
+    def notices(self) -> list[Notice]:
+        """What the user should know about the files loaded (skipped, decoded oddly, duplicates)."""
+        return self.corpus.notices
+
     def search(self, query: str, *, annotations: bool = True) -> Iterator[Found]:
         """Paragraphs of the articles (best first), then annotations, holding every term of ``query``.
 
@@ -270,27 +317,10 @@ class Workspace:
         rows = index.candidates(wanted) if index is not None and indexed else None
         if rows is None:
             indexed = {}
-        patterns = term_patterns(wanted)
-        for location, start, stop, line in rows or ():
-            article = indexed.get(location)
-            span = line_match(patterns, fold_same_length(line)) if article is not None else None
-            if article is not None and span is not None:
-                hit = Hit("text", article.id, Span(start + span.start, start + span.end), Span(start, stop))
-                yield Found(hit, article, None, line)
-        rest = [a for a in articles if a.location not in indexed]
-        if rest:
-            texts = FoldedTexts([(a.id, fold_same_length(a.text)) for a in rest])
-            for hit in texts.search(query):
-                article = self.corpus.by_id(hit.key)
-                if article is not None:
-                    yield Found(hit, article, None)
+        yield from indexed_hits(rows or (), wanted, indexed.get)
+        yield from scanned_hits([a for a in articles if a.location not in indexed], query)
         if annotations:
-            notes = sorted(self.annotations(), key=lambda a: (a.path, a.start, a.id))  # the same order every run
-            by_id = {a.id: a for a in notes}
-            texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
-            for hit in texts.search(query, kind="annotation"):
-                annotation = by_id[hit.key]
-                yield Found(hit, self.article_of(annotation), annotation)
+            yield from annotation_hits(self.annotations(), query, self.article_of)
 
     @staticmethod
     def _annotated_elsewhere(store: Store) -> list[Path]:
