@@ -12,12 +12,8 @@ import contextlib
 import itertools
 import os
 import re
-import shutil
 import stat
 import sys
-import tempfile
-import textwrap
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -467,12 +463,16 @@ def cmd_align(args: argparse.Namespace) -> int:
 
         sys.stdout.write(markdown(alignment))
     else:
+        import shutil
+
         print(side_by_side(alignment, shutil.get_terminal_size((160, 48)).columns))
     return 0
 
 
 def side_by_side(alignment: Alignment, width: int) -> str:
     """Groups as columns of wrapped text, one column per article, then what only one reports."""
+    import textwrap
+
     articles = alignment.articles
     count = len(articles)
     column = max((width - 3 * (count - 1)) // count, 20)
@@ -733,6 +733,9 @@ def _crash_log(error: BaseException) -> str:
     The log goes in a private folder of this user's (``$TMPDIR/newsreader-<uid>``, mode
     0700, checked) and is opened without following links, so nobody can aim it elsewhere.
     """
+    import tempfile
+    import traceback
+
     folder = Path(tempfile.gettempdir()) / f"newsreader-{os.getuid()}"
     path = folder / "crash.log"
     try:

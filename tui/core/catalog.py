@@ -67,16 +67,16 @@ class Catalog:
         files: dict[str, tuple[str, os.stat_result]] = {}
         ids: dict[str, str] = {}
         for path, real, stat in found:
-            known = listings.get(real)
-            if stat is None or known is None or (known.size, known.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            size, mtime_ns, article, note = listings.get(real, (-1, -1, "", ""))
+            if stat is None or size != stat.st_size or mtime_ns != stat.st_mtime_ns:
                 return None  # to be read (or reported): the workspace does it and indexes it
-            if known.note:
-                notices.append(Notice(Path(path), known.note))
-            if known.article in ids:
-                first = files[ids[known.article]][0]
+            if note:
+                notices.append(Notice(Path(path), note))
+            if article in ids:
+                first = files[ids[article]][0]
                 notices.append(Notice(Path(path), f"same text as {Path(first)}; listed once", True))
                 continue
-            ids[known.article] = real
+            ids[article] = real
             files[real] = (path, stat)
         walked = {real for _, real, _ in found}
         gone = any(location not in walked and not os.path.exists(location) for location in listings)

@@ -130,6 +130,13 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     return [Found(Path(path), real, stat) for path, real, stat in files], notices
 
 
+def _is_article(entry: os.DirEntry) -> bool:
+    """A file a folder's articles are read from: not hidden, with an article's suffix."""
+    name = entry.name
+    dot = name.rfind(".")
+    return dot > 0 and not name.startswith(".") and name[dot:].lower() in ARTICLE_SUFFIXES
+
+
 def walk(
     paths: Iterable[Path], *, exclude: Iterable[Path] = ()
 ) -> tuple[list[tuple[str, str, os.stat_result | None]], list[Notice]]:
@@ -167,16 +174,17 @@ def walk(
             except OSError:
                 is_dir = False
             (dirs if is_dir else names).append(entry)
-        for entry in sorted(names, key=lambda e: e.name):
-            name = entry.name
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+        inside = real_root.rstrip(os.sep) + os.sep
+        for entry in sorted(filter(_is_article, names), key=lambda e: e.name):
+            real = os.path.realpath(entry.path) if entry.is_symlink() else inside + entry.name
+            if real in seen_files:
                 continue
             try:
                 stat = entry.stat()
             except OSError:
                 stat = None  # loading reports why
-            real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real_root, name)
-            add(entry.path, real, stat)
+            seen_files.add(real)
+            files.append((entry.path, real, stat))
         # A browser's "save page" puts the page's assets (and ad frames) in NAME_files/.
         for name in sorted(e.name for e in dirs if not e.name.startswith(".") and not e.name.endswith("_files")):
             folder(os.path.join(root, name))

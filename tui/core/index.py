@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
@@ -64,18 +64,10 @@ CREATE TABLE IF NOT EXISTS lines (
     stop INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lines_by_file ON lines(file);
+-- What ``listings`` reads, apart from the rows' texts: a folder is checked without reading them.
+CREATE INDEX IF NOT EXISTS files_listed ON files(location, size, mtime_ns, article, note);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(body, content='', tokenize="{_TOKENIZER}");
 """
-
-
-class Listing(NamedTuple):
-    """What the index knows of a file without reading its entry: enough to tell whether it is
-    current, and the notice its article gives."""
-
-    size: int
-    mtime_ns: int
-    article: str  # the article's id
-    note: str  # its load note ("" for none), as ``note_of`` says
 
 
 def note_of(article: Article) -> str:
@@ -224,12 +216,12 @@ class Index:
             rows = self.db.execute("SELECT location, size, mtime_ns, entry FROM files").fetchall()
         return {location: (size, mtime_ns, entry) for location, size, mtime_ns, entry in rows}
 
-    def listings(self) -> dict[str, Listing]:
-        """Every indexed file by location, without its entry: one query, for a command that
-        only checks a folder is as indexed."""
+    def listings(self) -> dict[str, tuple[int, int, str, str]]:
+        """Every indexed file's size, mtime_ns, article id and load note (``note_of``), by location:
+        one query (on an index, not the rows with their texts) to check a folder is as indexed."""
         with self.lock:
             rows = self.db.execute("SELECT location, size, mtime_ns, article, note FROM files").fetchall()
-        return {row[0]: Listing(*row[1:]) for row in rows}
+        return {row[0]: row[1:] for row in rows}  # plain tuples: 10,000 of them are made per command
 
     def close(self) -> None:
         with self.lock:
