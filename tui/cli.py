@@ -240,7 +240,7 @@ def _list(workspace: Workspace | Catalog, args: argparse.Namespace) -> int:
     for annotation in workspace.annotations():
         by_article.setdefault(annotation.article_id, []).append(annotation)
     rows = []
-    for article in workspace.corpus:
+    for article in workspace.records():
         mine = by_article.get(article.id, [])
         rows.append(
             {
@@ -255,7 +255,7 @@ def _list(workspace: Workspace | Catalog, args: argparse.Namespace) -> int:
                 "path": display_path(article.path, article.location),
                 "via": article.meta.via,
                 "url": article.meta.url,
-                "empty": article.is_empty,
+                "empty": article.empty,
             }
         )
     if args.json:
@@ -279,12 +279,14 @@ def _list(workspace: Workspace | Catalog, args: argparse.Namespace) -> int:
         for r in rows
     ]
     widths = [min(max(len(h), *(len(row[i]) for row in table)), 28) for i, h in enumerate(headings[:-1])]
+    lines = []
     for row in [headings, *table]:
         cells = [
             printable(cell)[:width].ljust(width) if i < 4 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
-        print("  ".join([*cells, printable(row[-1])]))
+        lines.append("  ".join([*cells, printable(row[-1])]))
+    sys.stdout.write("\n".join(lines) + "\n")  # one write, not a print per article
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from tui.core.annotation import Annotation
 from tui.core.article import Article
 from tui.core.corpus import Corpus, Notice, read_text, walk
-from tui.core.index import Index
+from tui.core.index import Index, Record
 from tui.core.search import terms
 from tui.core.store import Store
 from tui.core.workspace import Found, Workspace, annotation_hits, cache_folder, indexed_hits, scanned_hits
@@ -111,6 +111,23 @@ class Catalog:
                 corpus.add(article, None)
         corpus.apply_overrides(self.overrides)
         return corpus
+
+    def article_ids(self) -> list[str]:
+        """The articles' ids, in the order the workspace lists them (no Article made)."""
+        return list(self.ids)
+
+    def records(self) -> Iterator[Record]:
+        """What ``newsreader list`` shows of each article, in order, the user's edits applied."""
+        for location, (path, _) in self.files.items():
+            record = self.cache.record(path, location)
+            if record is None:
+                article = self.article_at(location)  # an entry the index cannot give: made as the workspace would
+                if article is None:
+                    continue
+                record = Record(path, location, article.id, article.meta, article.words, article.is_empty)
+            elif record.id in self.overrides:
+                record = record._replace(meta=record.meta.merged(self.overrides[record.id]))
+            yield record
 
     def annotations(self, article_id: str | None = None) -> list[Annotation]:
         return self.store.annotations(article_id)

@@ -78,7 +78,7 @@ class Scope:
 
 def collect(workspace: Workspace, scope: Scope) -> list[Item]:
     """The annotations in scope, in a fixed order: by article (corpus order), then position."""
-    order = {a.id: n for n, a in enumerate(workspace.corpus.articles)}
+    order = {article_id: n for n, article_id in enumerate(workspace.article_ids())}
     items = []
     for annotation in workspace.annotations():
         if not scope.admits(annotation):

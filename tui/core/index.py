@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -64,10 +64,21 @@ CREATE TABLE IF NOT EXISTS lines (
     stop INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lines_by_file ON lines(file);
--- What ``listings`` reads, apart from the rows' texts: a folder is checked without reading them.
-CREATE INDEX IF NOT EXISTS files_listed ON files(location, size, mtime_ns, article, note);
+-- All but the text: checking a folder (``listings``) or listing it (``entries``) reads no text.
+CREATE INDEX IF NOT EXISTS files_listed ON files(location, size, mtime_ns, article, note, entry);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(body, content='', tokenize="{_TOKENIZER}");
 """
+
+
+class Record(NamedTuple):
+    """What a listing shows of an article (``newsreader list``), without making the Article."""
+
+    path: Path | str
+    location: str
+    id: str
+    meta: Metadata
+    words: int
+    empty: bool
 
 
 def note_of(article: Article) -> str:
@@ -244,6 +255,17 @@ class Index:
         with self.lock:
             row = self.db.execute("SELECT size, mtime_ns, entry FROM files WHERE location = ?", (real,)).fetchone()
         return self._article(path, real, row, loader) if row is not None else None
+
+    def record(self, path: Path | str, location: str) -> Record | None:
+        """The listing of an indexed file (its Article is not made: 10,000 of them are listed)."""
+        known = self.entries.get(location)
+        try:
+            entry = orjson.loads(known[2]) if known is not None else None
+            if entry is None:
+                return None
+            return Record(path, location, entry["id"], _metadata(entry["inferred"]), entry["words"], entry["empty"])
+        except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
+            return None
 
     def _article(
         self, path: Path, real: str, known: tuple[int, int, bytes], loader: Callable[[Path], str]

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from tui.core.anchoring import Selector, anchor
@@ -16,7 +15,7 @@ from tui.core.article import Article
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus, Notice
 from tui.core.errors import NewsreaderError, UsageError
-from tui.core.index import Index
+from tui.core.index import Index, Record
 from tui.core.passages import Span
 from tui.core.search import FoldedTexts, Hit, excerpt_around, fold_same_length, line_match, term_patterns, terms
 from tui.core.store import Store
@@ -38,6 +37,8 @@ def cache_folder(db: Path) -> Path:
 
 def bundled_seeds() -> Path:
     """The sample articles: packaged inside ``tui`` by a wheel, beside it in a checkout."""
+    from importlib import resources  # only a workspace without folders needs it
+
     packaged = Path(str(resources.files("tui"))) / "seeds"
     if packaged.is_dir():
         return packaged
@@ -295,6 +296,15 @@ class Workspace:
 
     def article_of(self, annotation: Annotation) -> Article | None:
         return self.corpus.by_id(annotation.article_id)
+
+    def article_ids(self) -> list[str]:
+        """The articles' ids, in the corpus's order."""
+        return [a.id for a in self.corpus.articles]
+
+    def records(self) -> Iterator[Record]:
+        """What ``newsreader list`` shows of each article, in order."""
+        for a in self.corpus:
+            yield Record(a.path, a.location, a.id, a.meta, a.words, a.is_empty)
 
     @property
     def notices(self) -> list[Notice]:
