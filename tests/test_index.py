@@ -252,11 +252,11 @@ def test_a_catalog_shows_what_the_workspace_shows(tmp_path: Path) -> None:
     (folder / "blank.md").write_text("  \n")  # an empty article: a notice
     db = tmp_path / "annotations" / "newsreader.json"
     post = folder / "003_9f0d3ca73a883f57.txt"
-    done = run("annotate", str(post), "--quote", "Guantánamo", "--tag", "camp", cwd=tmp_path, env={"NEWSREADER_DB": str(db)})
+    env = {"NEWSREADER_DB": str(db)}
+    done = run("annotate", str(post), "--quote", "Guantánamo", "--tag", "camp", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    with Workspace.open([folder], db=db) as workspace:
-        with workspace.store.change("edit title") as change:
-            change.set_overrides(workspace.corpus.resolve(post.name).id, {"title": "Edited title"})
+    with Workspace.open([folder], db=db) as workspace, workspace.store.change("edit title") as change:
+        change.set_overrides(workspace.corpus.resolve(post.name).id, {"title": "Edited title"})
     for query in ("guantanamo", '"2,100 officers"', "camp", "—", "'s"):
         with Workspace.open([folder], db=db, readonly=True) as workspace:
             expected = _view(workspace, query)
