@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import shutil
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -405,54 +406,10 @@ def bench_feed(work: Path, items: int, repeat: int) -> list[Figure]:
 
 
 def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
-    from tui.app.app import NewsreaderApp
-    from tui.app.widgets.reader import Reader
-    from tui.core.corpus import read_text
-    from tui.core.workspace import Workspace
-
     folder = work / "big"
     folder.mkdir(exist_ok=True)
     big_article(folder / "big.txt", megabytes)
-    db = work / "big-db" / "newsreader.json"
-    result: dict[str, float] = {}
-
-    async def drive() -> None:
-        workspace = Workspace.open([folder], db=db)
-        article = workspace.corpus.articles[0]
-        article._text, article.loader = None, read_text  # as after a start from the cache: opening reads the file
-        app = NewsreaderApp(workspace)
-        samples: list[float] = []
-        page_down = Reader.action_page_down
-
-        def probe(reader: Reader) -> None:
-            """Key handled → the next frame drawn: what the user waits for."""
-            start = time.perf_counter()
-            page_down(reader)
-            reader.call_after_refresh(lambda: samples.append(time.perf_counter() - start))
-
-        Reader.action_page_down = probe  # type: ignore[method-assign]
-        try:
-            async with app.run_test(size=(160, 48)) as pilot:
-                await pilot.pause()
-                app.reader.article = None
-                opened = asyncio.get_running_loop().create_future()
-                start = time.perf_counter()
-                app._show(article)
-                app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
-                result["open"] = await opened
-                app.reader.focus()
-                await pilot.pause()
-                for _ in range(presses):
-                    await pilot.press("pagedown")
-                    await pilot.pause()
-                assert app.query_one(Reader).scroll_offset.y > 0
-        finally:
-            Reader.action_page_down = page_down  # type: ignore[method-assign]
-            workspace.close()
-        result["page"] = statistics.median(samples)
-        result["worst"] = max(samples)
-
-    asyncio.run(drive())
+    result = asyncio.run(_page_through(folder, work / "big-db" / "newsreader.json", presses))
     return [
         Figure(
             f"open a {megabytes:g} MB article",
@@ -469,6 +426,60 @@ def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
             detail=f"median of {presses} presses; slowest {result['worst'] * 1000:.0f} ms",
         ),
     ]
+
+
+@contextlib.contextmanager
+def _timed_page_down(samples: list[float]) -> Iterator[None]:
+    """While inside, each page down in a reader adds to ``samples`` the time from the key being
+    handled to the next frame drawn: what the user waits for."""
+    from tui.app.widgets.reader import Reader
+
+    page_down = Reader.action_page_down
+
+    def probe(reader: Reader) -> None:
+        start = time.perf_counter()
+        page_down(reader)
+        reader.call_after_refresh(lambda: samples.append(time.perf_counter() - start))
+
+    Reader.action_page_down = probe  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Reader.action_page_down = page_down  # type: ignore[method-assign]
+
+
+async def _page_through(folder: Path, db: Path, presses: int) -> dict[str, float]:
+    """Open the folder's one article in the app (its text read from the file), then page down
+    ``presses`` times: how long the opening and each page took."""
+    from tui.app.app import NewsreaderApp
+    from tui.app.widgets.reader import Reader
+    from tui.core.corpus import read_text
+    from tui.core.workspace import Workspace
+
+    workspace = Workspace.open([folder], db=db)
+    article = workspace.corpus.articles[0]
+    article._text, article.loader = None, read_text  # as after a start from the cache: opening reads the file
+    app = NewsreaderApp(workspace)
+    samples: list[float] = []
+    try:
+        with _timed_page_down(samples):
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                app.reader.article = None
+                opened = asyncio.get_running_loop().create_future()
+                start = time.perf_counter()
+                app._show(article)
+                app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
+                seconds = await opened
+                app.reader.focus()
+                await pilot.pause()
+                for _ in range(presses):
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                assert app.query_one(Reader).scroll_offset.y > 0
+    finally:
+        workspace.close()
+    return {"open": seconds, "page": statistics.median(samples), "worst": max(samples)}
 
 
 def table(figures: list[Figure]) -> str:
