@@ -270,4 +270,16 @@ def test_a_catalog_shows_what_the_workspace_shows(tmp_path: Path) -> None:
     with Catalog.open([folder], db=db) as opened:
         assert isinstance(opened, Workspace)  # a changed file: the workspace reads it and indexes it
     with Catalog.open([folder], db=db) as opened:
-        assert isinstance(opened, Catalog)
+        assert isinstance(opened, Catalog) and "later paragraph" in opened.article_at(str(post.resolve())).text
+    (folder / "blank.md").unlink()
+    post.rename(folder / "renamed.txt")
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Workspace)  # a new name, and a file gone: read, and pruned from the index
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Catalog) and opened.cache.stats()["files"] == 4
+        assert [r.path.rsplit("/", 1)[-1] for r in opened.records()] == [
+            "000_c2646e842424a595.txt",
+            "002_db01bee56135c3f7.txt",
+            "renamed.txt",
+        ]
+        assert [a.path for a in opened.annotations()] == [str((folder / "renamed.txt").resolve())]
