@@ -28,12 +28,19 @@ from tui.core.workspace import Found, Workspace, annotation_hits, cache_folder, 
 class Catalog:
     """What ``list``, ``search`` and ``export`` use of a ``Workspace``, read from the index."""
 
-    def __init__(self, store: Store, index: Index, files: dict[str, tuple[str, os.stat_result]], ids: dict[str, str]):
+    def __init__(
+        self,
+        store: Store,
+        index: Index,
+        files: dict[str, tuple[str, os.stat_result]],
+        ids: dict[str, str],
+        notices: list[Notice],
+    ) -> None:
         self.store = store
         self.cache = index
         self.files = files  # resolved path -> (path as found, stat), the articles listed, in order
         self.ids = ids  # article id -> resolved path
-        self.notices: list[Notice] = []
+        self.notices = notices
         self.overrides = store.overrides()
         self._made: dict[str, Article | None] = {}
 
@@ -82,9 +89,7 @@ class Catalog:
         gone = any(location not in walked and not os.path.exists(location) for location in listings)
         if gone or any(cls._moved(a, ids, files) for a in store.annotations()):
             return None  # the workspace prunes the index, or re-anchors the annotation
-        catalog = cls(store, index, files, ids)
-        catalog.notices = notices
-        return catalog
+        return cls(store, index, files, ids, notices)
 
     @staticmethod
     def _moved(annotation: Annotation, ids: dict[str, str], files: dict[str, tuple[str, os.stat_result]]) -> bool:

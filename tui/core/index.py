@@ -259,10 +259,10 @@ class Index:
     def record(self, path: Path | str, location: str) -> Record | None:
         """The listing of an indexed file (its Article is not made: 10,000 of them are listed)."""
         known = self.entries.get(location)
+        if known is None:
+            return None
         try:
-            entry = orjson.loads(known[2]) if known is not None else None
-            if entry is None:
-                return None
+            entry = orjson.loads(known[2])
             return Record(path, location, entry["id"], _metadata(entry["inferred"]), entry["words"], entry["empty"])
         except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
             return None
