@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import shutil
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -172,25 +173,34 @@ def _console_env(db: Path) -> dict[str, str]:
     return env | {"NEWSREADER_DB": str(db), "NO_COLOR": "1"}
 
 
-def console(*args: str, db: Path, cwd: Path) -> tuple[float, int]:
-    """One whole run of the ``newsreader`` console script, launch to exit: (seconds, peak RSS in KB).
+def _console_script() -> list[str]:
+    script = Path(sys.executable).with_name("newsreader")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
+def console(*args: str, db: Path, cwd: Path) -> float:
+    """One whole run of the ``newsreader`` console script, launch to exit, in seconds.
 
     Output goes to /dev/null (the work of printing it is still done).
     """
-    script = Path(sys.executable).with_name("newsreader")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [*command, *args], cwd=cwd, env=_console_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    child = subprocess.run(
+        [*_console_script(), *args], cwd=cwd, env=_console_env(db), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
-        raise RuntimeError(f"newsreader {' '.join(args)} failed: {errors.decode(errors='replace')[-500:]}")
-    return elapsed, usage.ru_maxrss
+        raise RuntimeError(f"newsreader {' '.join(args)} failed: {child.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
+
+
+def peak_memory(*args: str, db: Path, cwd: Path) -> float:
+    """The peak resident set of one run of the console script, in MB (see ``bench.peak``)."""
+    command = [sys.executable, "-m", "bench.peak", *_console_script(), *args]
+    env = _console_env(db) | {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    child = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if child.returncode != 0:
+        raise RuntimeError(f"newsreader {' '.join(args)} failed: {child.stderr[-500:]}")
+    return int(child.stdout.split()[-1]) / 1024
 
 
 def shell(*command: str) -> float:
@@ -208,7 +218,7 @@ def bench_commands(work: Path, articles: int, repeat: int, *, large: bool = Fals
     words = Writer().words
     queries = [words[900], f'"{words[60]} {words[61]}"', f"{words[300]} {words[1200]}"]
     figures = []
-    version = statistics.median(console("--version", db=work / "none" / "db.json", cwd=work)[0] for _ in range(5))
+    version = statistics.median(console("--version", db=work / "none" / "db.json", cwd=work) for _ in range(5))
     if not large:
         figures.append(
             Figure(
@@ -219,13 +229,14 @@ def bench_commands(work: Path, articles: int, repeat: int, *, large: bool = Fals
                 detail="the start-up floor: only the entry module is imported",
             )
         )
-    cold_search = console("search", queries[0], str(corpus), db=work / "cold-search" / "db.json", cwd=work)[0]
-    cold_list = console("list", str(corpus), db=work / "cold-list" / "db.json", cwd=work)[0]
+    cold_search = console("search", queries[0], str(corpus), db=work / "cold-search" / "db.json", cwd=work)
+    cold_list = console("list", str(corpus), db=work / "cold-list" / "db.json", cwd=work)
     db = work / "cold-search" / "db.json"  # the index the first search left behind
-    listed = statistics.median(console("list", str(corpus), db=db, cwd=work)[0] for _ in range(repeat))
-    runs = [[console("search", q, str(corpus), db=db, cwd=work) for _ in range(repeat)] for q in queries]
-    timings = [statistics.median(t for t, _ in r) for r in runs]
-    peak = max(kb for r in runs for _, kb in r) / 1024
+    listed = statistics.median(console("list", str(corpus), db=db, cwd=work) for _ in range(repeat))
+    timings = [
+        statistics.median(console("search", q, str(corpus), db=db, cwd=work) for _ in range(repeat)) for q in queries
+    ]
+    peak = max(peak_memory("search", q, str(corpus), db=db, cwd=work) for q in queries)
     grep = statistics.median(shell("grep", "-ril", words[900], str(corpus)) for _ in range(repeat))
     searched = statistics.median(timings)
     search_goal, list_goal = (0.300, 1.0) if large else (0.150, 0.300)
@@ -262,7 +273,7 @@ def bench_commands(work: Path, articles: int, repeat: int, *, large: bool = Fals
             peak,
             "≤ 150 MB",
             peak <= 150,
-            detail="maximum resident set of the searches above",
+            detail="maximum resident set of the searches above, each started from a small process (bench/peak.py)",
             unit="MB",
         ),
     ]
@@ -343,9 +354,9 @@ def bench_export(work: Path, count: int, repeat: int) -> list[Figure]:
     finally:
         workspace.close()
     out = work / "export.md"
-    version = statistics.median(console("--version", db=db, cwd=work)[0] for _ in range(5))
+    version = statistics.median(console("--version", db=db, cwd=work) for _ in range(5))
     whole = statistics.median(
-        console("export", "-o", str(out), str(work / "corpus"), db=db, cwd=work)[0] for _ in range(repeat)
+        console("export", "-o", str(out), str(work / "corpus"), db=db, cwd=work) for _ in range(repeat)
     )
     beyond = whole - version
     return [
@@ -405,54 +416,10 @@ def bench_feed(work: Path, items: int, repeat: int) -> list[Figure]:
 
 
 def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
-    from tui.app.app import NewsreaderApp
-    from tui.app.widgets.reader import Reader
-    from tui.core.corpus import read_text
-    from tui.core.workspace import Workspace
-
     folder = work / "big"
     folder.mkdir(exist_ok=True)
     big_article(folder / "big.txt", megabytes)
-    db = work / "big-db" / "newsreader.json"
-    result: dict[str, float] = {}
-
-    async def drive() -> None:
-        workspace = Workspace.open([folder], db=db)
-        article = workspace.corpus.articles[0]
-        article._text, article.loader = None, read_text  # as after a start from the cache: opening reads the file
-        app = NewsreaderApp(workspace)
-        samples: list[float] = []
-        page_down = Reader.action_page_down
-
-        def probe(reader: Reader) -> None:
-            """Key handled → the next frame drawn: what the user waits for."""
-            start = time.perf_counter()
-            page_down(reader)
-            reader.call_after_refresh(lambda: samples.append(time.perf_counter() - start))
-
-        Reader.action_page_down = probe  # type: ignore[method-assign]
-        try:
-            async with app.run_test(size=(160, 48)) as pilot:
-                await pilot.pause()
-                app.reader.article = None
-                opened = asyncio.get_running_loop().create_future()
-                start = time.perf_counter()
-                app._show(article)
-                app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
-                result["open"] = await opened
-                app.reader.focus()
-                await pilot.pause()
-                for _ in range(presses):
-                    await pilot.press("pagedown")
-                    await pilot.pause()
-                assert app.query_one(Reader).scroll_offset.y > 0
-        finally:
-            Reader.action_page_down = page_down  # type: ignore[method-assign]
-            workspace.close()
-        result["page"] = statistics.median(samples)
-        result["worst"] = max(samples)
-
-    asyncio.run(drive())
+    result = asyncio.run(_page_through(folder, work / "big-db" / "newsreader.json", presses))
     return [
         Figure(
             f"open a {megabytes:g} MB article",
@@ -469,6 +436,60 @@ def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
             detail=f"median of {presses} presses; slowest {result['worst'] * 1000:.0f} ms",
         ),
     ]
+
+
+@contextlib.contextmanager
+def _timed_page_down(samples: list[float]) -> Iterator[None]:
+    """While inside, each page down in a reader adds to ``samples`` the time from the key being
+    handled to the next frame drawn: what the user waits for."""
+    from tui.app.widgets.reader import Reader
+
+    page_down = Reader.action_page_down
+
+    def probe(reader: Reader) -> None:
+        start = time.perf_counter()
+        page_down(reader)
+        reader.call_after_refresh(lambda: samples.append(time.perf_counter() - start))
+
+    Reader.action_page_down = probe  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Reader.action_page_down = page_down  # type: ignore[method-assign]
+
+
+async def _page_through(folder: Path, db: Path, presses: int) -> dict[str, float]:
+    """Open the folder's one article in the app (its text read from the file), then page down
+    ``presses`` times: how long the opening and each page took."""
+    from tui.app.app import NewsreaderApp
+    from tui.app.widgets.reader import Reader
+    from tui.core.corpus import read_text
+    from tui.core.workspace import Workspace
+
+    workspace = Workspace.open([folder], db=db)
+    article = workspace.corpus.articles[0]
+    article._text, article.loader = None, read_text  # as after a start from the cache: opening reads the file
+    app = NewsreaderApp(workspace)
+    samples: list[float] = []
+    try:
+        with _timed_page_down(samples):
+            async with app.run_test(size=(160, 48)) as pilot:
+                await pilot.pause()
+                app.reader.article = None
+                opened = asyncio.get_running_loop().create_future()
+                start = time.perf_counter()
+                app._show(article)
+                app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
+                seconds = await opened
+                app.reader.focus()
+                await pilot.pause()
+                for _ in range(presses):
+                    await pilot.press("pagedown")
+                    await pilot.pause()
+                assert app.query_one(Reader).scroll_offset.y > 0
+    finally:
+        workspace.close()
+    return {"open": seconds, "page": statistics.median(samples), "worst": max(samples)}
 
 
 def table(figures: list[Figure]) -> str:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,7 +112,8 @@ def test_internal_error_is_a_message_not_a_traceback(
     def explode(args: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(__import__("tui.cli").cli.HANDLERS, "list", explode)
+    commands = __import__("tui.cli").cli.COMMANDS
+    monkeypatch.setitem(commands, "list", replace(commands["list"], run=explode))
     assert main(["list"]) == 1
     err = capsys.readouterr().err
     assert "internal error: boom" in err and "Traceback" not in err
@@ -194,7 +196,8 @@ def test_crash_log_is_private_and_never_written_through_a_link(
     def explode(args: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(__import__("tui.cli").cli.HANDLERS, "list", explode)
+    commands = __import__("tui.cli").cli.COMMANDS
+    monkeypatch.setitem(commands, "list", replace(commands["list"], run=explode))
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")

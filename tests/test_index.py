@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from tests.conftest import ROOT, SEEDS
 from tests.test_cli import run
 from tui.core.article import Article
+from tui.core.catalog import Catalog
 from tui.core.corpus import Corpus
 from tui.core.index import FILE_NAME, Index, fts_query
 from tui.core.search import FoldedTexts, fold_same_length
 from tui.core.store import Store
-from tui.core.workspace import Workspace, cache_folder
+from tui.core.workspace import Workspace, cache_folder, display_path
 
 
 def index_file(db: Path) -> Path:
@@ -232,3 +233,53 @@ def test_index_finds_what_a_plain_scan_finds(docs: list[str], query_list: list[s
                 assert sorted(found) == sorted(expected), query
         finally:
             workspace.close()
+
+
+def _view(workspace: Workspace | Catalog, query: str) -> tuple[list, list, list, list]:
+    """What a read-only command shows: notices, list rows, search hits (with context), annotations."""
+    found = [
+        (f.hit.kind, f.article.id if f.article else "", f.hit.span, f.context(), f.annotation)
+        for f in workspace.search(query)
+    ]
+    rows = [(display_path(r.path, r.location), *r[2:]) for r in workspace.records()]
+    return [str(n) for n in workspace.notices], rows, found, workspace.annotations()
+
+
+def test_a_catalog_shows_what_the_workspace_shows(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    (folder / "copy.txt").write_bytes((folder / "000_c2646e842424a595.txt").read_bytes())  # a duplicate
+    (folder / "blank.md").write_text("  \n")  # an empty article: a notice
+    db = tmp_path / "annotations" / "newsreader.json"
+    post = folder / "003_9f0d3ca73a883f57.txt"
+    env = {"NEWSREADER_DB": str(db)}
+    done = run("annotate", str(post), "--quote", "Guantánamo", "--tag", "camp", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    with Workspace.open([folder], db=db) as workspace, workspace.store.change("edit title") as change:
+        change.set_overrides(workspace.corpus.resolve(post.name).id, {"title": "Edited title"})
+    for query in ("guantanamo", '"2,100 officers"', "camp", "—", "'s"):
+        with Workspace.open([folder], db=db, readonly=True) as workspace:
+            expected = _view(workspace, query)
+        with Catalog.open([folder], db=db) as catalog:
+            assert isinstance(catalog, Catalog)  # every file as indexed: listed from the index
+            assert _view(catalog, query) == expected, query
+    assert any(meta.title == "Edited title" for _, _, meta, *_ in expected[1]) and expected[3]
+    assert any("same text as" in n for n in expected[0]) and any("empty article" in n for n in expected[0])
+
+    post.write_text(post.read_text() + "\n\nA later paragraph.", encoding="utf-8")
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Workspace)  # a changed file: the workspace reads it and indexes it
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Catalog) and "later paragraph" in opened.article_at(str(post.resolve())).text
+    (folder / "blank.md").unlink()
+    post.rename(folder / "renamed.txt")
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Workspace)  # a new name, and a file gone: read, and pruned from the index
+    with Catalog.open([folder], db=db) as opened:
+        assert isinstance(opened, Catalog) and opened.cache.stats()["files"] == 4
+        assert [r.path.rsplit("/", 1)[-1] for r in opened.records()] == [
+            "000_c2646e842424a595.txt",
+            "002_db01bee56135c3f7.txt",
+            "renamed.txt",
+        ]
+        assert [a.path for a in opened.annotations()] == [str((folder / "renamed.txt").resolve())]

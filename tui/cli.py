@@ -12,13 +12,10 @@ import contextlib
 import itertools
 import os
 import re
-import shutil
 import stat
 import sys
-import tempfile
-import textwrap
-import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,9 +33,8 @@ from tui.core.workspace import DB_ENV, Workspace, db_path, display_path
 
 if TYPE_CHECKING:  # imported by the commands that use them, so opening the app starts faster
     from tui.core.alignment import Alignment
+    from tui.core.catalog import Catalog
     from tui.core.export import Scope
-
-COMMANDS = ("list", "annotate", "export", "import", "align", "search", "add", "feed")
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -95,109 +91,100 @@ def _counting(least: int) -> Callable[[str], int]:
 
 
 def _command_parser(command: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"newsreader {command}")
+    parser = argparse.ArgumentParser(prog=f"newsreader {command}", description=COMMANDS[command].description)
     _add_db(parser)
-    if command == "list":
-        parser.description = "List articles: id, outlet, author, date, words, annotations, orphans, title, path."
-        parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    elif command == "annotate":
-        parser.description = "Highlight a passage of an article, found by its quote, with tags, a note and a color."
-        parser.add_argument("article", metavar="ARTICLE", help="a path, or an article id (a unique prefix is enough)")
-        parser.add_argument("--quote", required=True, help="the passage's exact words (quotes and spacing may differ)")
-        parser.add_argument(
-            "--occurrence",
-            type=_counting(1),
-            metavar="N",
-            help="which occurrence, if the quote appears more than once (1 = first)",
-        )
-        parser.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeat, or comma-separate)")
-        parser.add_argument("--note", default="", help="a note")
-        parser.add_argument(
-            "--color", default="yellow", metavar="C", help=f"{', '.join(COLORS)}, 1-5, or your name for a color"
-        )
-    elif command == "export":
-        parser.description = (
-            "Export annotations as Markdown (default), W3C Web Annotation JSON, or a tag x outlet overview table."
-            " Scope options combine; with none, everything is exported."
-        )
-        parser.add_argument(
-            "paths", nargs="*", type=Path, metavar="PATH", help="articles to load (default: the workspace's folders)"
-        )
-        parser.add_argument("--format", choices=("markdown", "json", "overview"), default="markdown")
-        parser.add_argument(
-            "--article", action="append", default=[], metavar="A", help="an article (path or id); repeatable"
-        )
-        parser.add_argument(
-            "--tag", action="append", default=[], metavar="T", help="annotations with this tag; repeatable"
-        )
-        parser.add_argument(
-            "--color", action="append", default=[], metavar="C", help="annotations of this color; repeatable"
-        )
-        parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-        parser.add_argument("--strict", action="store_true", help="exit 1 if a quote no longer matches its article")
-    elif command == "align":
-        parser.description = (
-            "Align two or three articles: the passages they share (near-verbatim or paraphrased), "
-            "the figures that differ, and what only one reports."
-        )
-        parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="paths or ids of two or three articles")
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a side-by-side listing")
-        parser.add_argument(
-            "--format",
-            choices=("text", "json", "markdown"),
-            default="text",
-            help="text: side by side (default); json: as --json; markdown: the story table, to paste into a draft",
-        )
-    elif command == "search":
-        parser.description = (
-            "Search every article (and the annotations' quotes, notes and tags) for paragraphs holding every term."
-            ' Case, accents and typographic quotes do not matter; "quoted words" must appear together.'
-        )
-        parser.add_argument("query", metavar="QUERY")
-        parser.add_argument(
-            "paths", nargs="*", type=Path, metavar="PATH", help="articles to search (default: the workspace's)"
-        )
-        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-        parser.add_argument("--limit", type=_counting(0), default=0, metavar="N", help="stop after N hits (0: all)")
-    elif command == "import":
-        parser.description = "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles."
-        parser.add_argument("file", metavar="FILE", type=Path)
-        parser.add_argument(
-            "paths", nargs="*", type=Path, metavar="PATH", help="articles to anchor in (default: the workspace folders)"
-        )
-        parser.add_argument("--dry-run", action="store_true", help="report what would happen; change nothing")
-    elif command == "add":
-        parser.description = (
-            "Fetch web pages (or read saved .html pages), extract each article's text and metadata, and save it"
-            " as Markdown with YAML front matter (title, outlet, author, date, url, fetched). The folder joins"
-            " the workspace, so `newsreader` and `newsreader list` show the articles. The same URL or text is"
-            " added once. Prints each article's id."
-        )
-        parser.add_argument("sources", nargs="+", metavar="URL|FILE.html", help="http(s) URLs or saved .html pages")
-        _add_intake_options(parser)
-        parser.add_argument(
-            "--raw", action="store_true", help="save the page's whole text when no article is found in it"
-        )
-    elif command == "feed":
-        parser.description = "RSS and Atom feeds: subscribe, list, and refresh them into articles."
-        actions = parser.add_subparsers(dest="action", required=True, metavar="add|list|refresh|remove")
-        add = actions.add_parser("add", help="subscribe to a feed (it is fetched once to check it)")
-        add.add_argument("url", metavar="URL")
-        add.add_argument("--name", default="", help="the feed's name (default: its title)")
-        add.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS")
-        listing = actions.add_parser("list", help="the feeds, with the last refresh's result")
-        listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        refresh = actions.add_parser(
-            "refresh", help="add the new items of every feed (or of NAME) as articles; a summary line per feed"
-        )
-        refresh.add_argument("name", nargs="?", metavar="NAME", help="a feed's name, id, URL or a unique prefix")
-        _add_intake_options(refresh)
-        remove = actions.add_parser("remove", help="unsubscribe (the articles stay)")
-        remove.add_argument("name", metavar="NAME")
-        for sub in (add, listing, refresh, remove):  # --db before or after the action
-            sub.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="the annotation DB")
+    COMMANDS[command].arguments(parser)
     return parser
+
+
+def _list_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def _annotate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("article", metavar="ARTICLE", help="a path, or an article id (a unique prefix is enough)")
+    parser.add_argument("--quote", required=True, help="the passage's exact words (quotes and spacing may differ)")
+    parser.add_argument(
+        "--occurrence",
+        type=_counting(1),
+        metavar="N",
+        help="which occurrence, if the quote appears more than once (1 = first)",
+    )
+    parser.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeat, or comma-separate)")
+    parser.add_argument("--note", default="", help="a note")
+    parser.add_argument(
+        "--color", default="yellow", metavar="C", help=f"{', '.join(COLORS)}, 1-5, or your name for a color"
+    )
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="articles to load (default: the workspace's folders)"
+    )
+    parser.add_argument("--format", choices=("markdown", "json", "overview"), default="markdown")
+    parser.add_argument(
+        "--article", action="append", default=[], metavar="A", help="an article (path or id); repeatable"
+    )
+    parser.add_argument("--tag", action="append", default=[], metavar="T", help="annotations with this tag; repeatable")
+    parser.add_argument(
+        "--color", action="append", default=[], metavar="C", help="annotations of this color; repeatable"
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a quote no longer matches its article")
+
+
+def _align_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("articles", nargs="+", metavar="ARTICLE", help="paths or ids of two or three articles")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a side-by-side listing")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text: side by side (default); json: as --json; markdown: the story table, to paste into a draft",
+    )
+
+
+def _search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", metavar="QUERY")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="articles to search (default: the workspace's)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--limit", type=_counting(0), default=0, metavar="N", help="stop after N hits (0: all)")
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", type=Path)
+    parser.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="articles to anchor in (default: the workspace folders)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="report what would happen; change nothing")
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="+", metavar="URL|FILE.html", help="http(s) URLs or saved .html pages")
+    _add_intake_options(parser)
+    parser.add_argument("--raw", action="store_true", help="save the page's whole text when no article is found in it")
+
+
+def _feed_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="add|list|refresh|remove")
+    add = actions.add_parser("add", help="subscribe to a feed (it is fetched once to check it)")
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--name", default="", help="the feed's name (default: its title)")
+    add.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS")
+    listing = actions.add_parser("list", help="the feeds, with the last refresh's result")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    refresh = actions.add_parser(
+        "refresh", help="add the new items of every feed (or of NAME) as articles; a summary line per feed"
+    )
+    refresh.add_argument("name", nargs="?", metavar="NAME", help="a feed's name, id, URL or a unique prefix")
+    _add_intake_options(refresh)
+    remove = actions.add_parser("remove", help="unsubscribe (the articles stay)")
+    remove.add_argument("name", metavar="NAME")
+    for sub in (add, listing, refresh, remove):  # --db before or after the action
+        sub.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="the annotation DB")
 
 
 def _seconds(value: str) -> float:
@@ -219,19 +206,31 @@ def _add_intake_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS", help="per page (default: 20)")
 
 
-def _notices(workspace: Workspace) -> None:
-    for notice in workspace.corpus.notices:
+def _notices(workspace: Workspace | Catalog) -> None:
+    for notice in workspace.notices:
         print(f"newsreader: {printable(str(notice))}", file=sys.stderr)
 
 
+def _read_only(paths: list[Path], db: Path, also: Sequence[Path] = ()) -> Workspace | Catalog:
+    """A read-only command's workspace: listed from the index when it is current (no Article is
+    made per file), else opened, which brings the index up to date."""
+    from tui.core.catalog import Catalog
+
+    return Catalog.open(paths, db=db, also=also)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    with _read_only(args.paths, db_path(args.db)) as workspace:
+        return _list(workspace, args)
+
+
+def _list(workspace: Workspace | Catalog, args: argparse.Namespace) -> int:
     _notices(workspace)
     by_article: dict[str, list] = {}
     for annotation in workspace.annotations():
         by_article.setdefault(annotation.article_id, []).append(annotation)
     rows = []
-    for article in workspace.corpus:
+    for article in workspace.records():
         mine = by_article.get(article.id, [])
         rows.append(
             {
@@ -246,7 +245,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "path": display_path(article.path, article.location),
                 "via": article.meta.via,
                 "url": article.meta.url,
-                "empty": article.is_empty,
+                "empty": article.empty,
             }
         )
     if args.json:
@@ -270,12 +269,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in rows
     ]
     widths = [min(max(len(h), *(len(row[i]) for row in table)), 28) for i, h in enumerate(headings[:-1])]
+    lines = []
     for row in [headings, *table]:
         cells = [
             printable(cell)[:width].ljust(width) if i < 4 else cell.rjust(width)
             for i, (cell, width) in enumerate(zip(row, widths, strict=False))
         ]
-        print("  ".join([*cells, printable(row[-1])]))
+        lines.append("  ".join([*cells, printable(row[-1])]))
+    sys.stdout.write("\n".join(lines) + "\n")  # one write, not a print per article
     return 0
 
 
@@ -321,7 +322,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(workspace: Workspace, args: argparse.Namespace) -> Scope:
+def _scope(workspace: Workspace | Catalog, args: argparse.Namespace) -> Scope:
     from tui.core.export import Scope
 
     names = workspace.store.color_names()
@@ -362,7 +363,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = db_path(args.db)
     also = [Path(ref) for ref in args.article if os.path.isfile(ref)]
-    workspace = Workspace.open(args.paths, db=db, readonly=True, also=also)
+    workspace = _read_only(args.paths, db, also)
     try:
         _notices(workspace)
         scope = _scope(workspace, args)
@@ -454,12 +455,16 @@ def cmd_align(args: argparse.Namespace) -> int:
 
         sys.stdout.write(markdown(alignment))
     else:
+        import shutil
+
         print(side_by_side(alignment, shutil.get_terminal_size((160, 48)).columns))
     return 0
 
 
 def side_by_side(alignment: Alignment, width: int) -> str:
     """Groups as columns of wrapped text, one column per article, then what only one reports."""
+    import textwrap
+
     articles = alignment.articles
     count = len(articles)
     column = max((width - 3 * (count - 1)) // count, 20)
@@ -494,7 +499,7 @@ def side_by_side(alignment: Alignment, width: int) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    workspace = Workspace.open(args.paths, db=db_path(args.db), readonly=True)
+    workspace = _read_only(args.paths, db_path(args.db))
     try:
         _notices(workspace)
         if not terms(args.query):
@@ -702,15 +707,67 @@ def cmd_open(args: argparse.Namespace) -> int:
         workspace.close()
 
 
-HANDLERS = {
-    "list": cmd_list,
-    "annotate": cmd_annotate,
-    "export": cmd_export,
-    "import": cmd_import,
-    "align": cmd_align,
-    "search": cmd_search,
-    "add": cmd_add,
-    "feed": cmd_feed,
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One ``newsreader`` command: its ``--help`` description, its arguments, what runs it."""
+
+    description: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    # Options may come between positionals (`search QUERY --db F PATH`); argparse cannot
+    # intermix around subcommands, so a command with them (`feed`) parses plainly.
+    intermixed: bool = True
+
+
+# Every command, in the order ``--help`` lists them.
+COMMANDS: dict[str, Command] = {
+    "list": Command(
+        "List articles: id, outlet, author, date, words, annotations, orphans, title, path.",
+        _list_arguments,
+        cmd_list,
+    ),
+    "annotate": Command(
+        "Highlight a passage of an article, found by its quote, with tags, a note and a color.",
+        _annotate_arguments,
+        cmd_annotate,
+    ),
+    "export": Command(
+        "Export annotations as Markdown (default), W3C Web Annotation JSON, or a tag x outlet overview table."
+        " Scope options combine; with none, everything is exported.",
+        _export_arguments,
+        cmd_export,
+    ),
+    "import": Command(
+        "Import W3C Web Annotation JSON; each annotation is re-anchored in the loaded articles.",
+        _import_arguments,
+        cmd_import,
+    ),
+    "align": Command(
+        "Align two or three articles: the passages they share (near-verbatim or paraphrased), "
+        "the figures that differ, and what only one reports.",
+        _align_arguments,
+        cmd_align,
+    ),
+    "search": Command(
+        "Search every article (and the annotations' quotes, notes and tags) for paragraphs holding every term."
+        ' Case, accents and typographic quotes do not matter; "quoted words" must appear together.',
+        _search_arguments,
+        cmd_search,
+    ),
+    "add": Command(
+        "Fetch web pages (or read saved .html pages), extract each article's text and metadata, and save it"
+        " as Markdown with YAML front matter (title, outlet, author, date, url, fetched). The folder joins"
+        " the workspace, so `newsreader` and `newsreader list` show the articles. The same URL or text is"
+        " added once. Prints each article's id.",
+        _add_arguments,
+        cmd_add,
+    ),
+    "feed": Command(
+        "RSS and Atom feeds: subscribe, list, and refresh them into articles.",
+        _feed_arguments,
+        cmd_feed,
+        intermixed=False,
+    ),
 }
 
 
@@ -720,6 +777,9 @@ def _crash_log(error: BaseException) -> str:
     The log goes in a private folder of this user's (``$TMPDIR/newsreader-<uid>``, mode
     0700, checked) and is opened without following links, so nobody can aim it elsewhere.
     """
+    import tempfile
+    import traceback
+
     folder = Path(tempfile.gettempdir()) / f"newsreader-{os.getuid()}"
     path = folder / "crash.log"
     try:
@@ -742,12 +802,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
     try:
-        # Intermixed: options may come between positionals (`search QUERY --db F PATH`);
-        # argparse cannot intermix around subcommands, so `feed` parses plainly.
         if argv and argv[0] in COMMANDS:
+            command = COMMANDS[argv[0]]
             parser = _command_parser(argv[0])
-            parse = parser.parse_args if argv[0] == "feed" else parser.parse_intermixed_args
-            return HANDLERS[argv[0]](parse(argv[1:]))
+            parse = parser.parse_intermixed_args if command.intermixed else parser.parse_args
+            return command.run(parse(argv[1:]))
         return cmd_open(_open_parser().parse_intermixed_args(argv))
     except NewsreaderError as error:
         print(f"newsreader: {printable(str(error))}", file=sys.stderr)

@@ -144,9 +144,10 @@ class Annotation:
         """Where the passage is in the current text; None for an orphan."""
         return None if self.orphaned else Span(self.start, self.end)
 
-    def current_text(self, text: str) -> str:
-        """The passage as the article reads now (the stored quote for an orphan)."""
-        return self.selector.exact if self.orphaned else text[self.start : self.end]
+    def current_text(self, text: str | None) -> str:
+        """The passage as the article reads now; the stored quote for an orphan, or when the
+        article's text is not at hand (``None``), so every view shows the same words."""
+        return self.selector.exact if self.orphaned or text is None else text[self.start : self.end]
 
     def has_tag(self, tag: str) -> bool:
         return tag_key(tag) in {tag_key(t) for t in self.tags}

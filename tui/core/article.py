@@ -9,7 +9,6 @@ exact string the reader shows.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import unicodedata
@@ -30,6 +29,8 @@ def normalize_for_id(text: str) -> str:
 
 def article_id(text: str) -> str:
     """A short, stable id: the same words give the same id whatever the file is called."""
+    import hashlib  # here: a command listed from the index makes no id, and OpenSSL takes 8 ms to load
+
     return hashlib.sha256(normalize_for_id(text).encode("utf-8")).hexdigest()[:12]
 
 

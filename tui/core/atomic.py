@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 from stat import S_ISCHR, S_ISFIFO, S_ISREG
 
@@ -17,6 +16,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     never a truncated mix; the folder is synced too so the rename itself survives
     a power loss.
     """
+    import tempfile  # here: a command that only reads never loads it (with shutil and random, 3 ms)
+
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

@@ -33,6 +33,8 @@ FIELD_MAX = 500  # characters kept of a metadata field or a tag: a title, not a 
 
 def clean_text(raw: str) -> str:
     """Return ``raw`` with newlines normalized and nothing a terminal could interpret."""
+    if raw.isprintable():  # everything removed or changed below is unprintable: a quote or note has none
+        return raw
     text = _NEWLINES.sub("\n", raw) if "\r" in raw or not raw.isascii() else raw
     if _ESCAPE_START.search(text):  # the escape regex is slow; most text has none
         text = _ESCAPES.sub("", text)

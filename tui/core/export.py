@@ -78,12 +78,13 @@ class Scope:
 
 def collect(workspace: Workspace, scope: Scope) -> list[Item]:
     """The annotations in scope, in a fixed order: by article (corpus order), then position."""
-    order = {a.id: n for n, a in enumerate(workspace.corpus.articles)}
+    order = {article_id: n for n, article_id in enumerate(workspace.article_ids())}
     items = []
     for annotation in workspace.annotations():
         if not scope.admits(annotation):
             continue
-        items.append(Item(annotation, workspace.article_of(annotation), workspace.quote_of(annotation)))
+        article = workspace.article_of(annotation)
+        items.append(Item(annotation, article, annotation.current_text(article.text if article is not None else None)))
     items.sort(
         key=lambda i: (
             order.get(i.annotation.article_id, len(order)),

@@ -20,8 +20,9 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -29,7 +30,7 @@ from tui.core.article import METADATA_FIELDS, PARSER_VERSION, Article, Metadata
 from tui.core.passages import Span
 from tui.core.search import fold_same_length, term_forms
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: each file's article id and load note in columns, to check a folder in one query
 FILE_NAME = "index.sqlite"
 # Bumped with the index's layout, the parser (what is stored) and the folding (what is indexed).
 USER_VERSION = INDEX_VERSION * 1000 + PARSER_VERSION
@@ -52,6 +53,8 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     entry BLOB NOT NULL,
+    article TEXT NOT NULL,
+    note TEXT NOT NULL,
     text TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS lines (
@@ -61,8 +64,28 @@ CREATE TABLE IF NOT EXISTS lines (
     stop INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS lines_by_file ON lines(file);
+-- All but the text: checking a folder (``listings``) or listing it (``entries``) reads no text.
+CREATE INDEX IF NOT EXISTS files_listed ON files(location, size, mtime_ns, article, note, entry);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(body, content='', tokenize="{_TOKENIZER}");
 """
+
+
+class Record(NamedTuple):
+    """What a listing shows of an article (``newsreader list``), without making the Article."""
+
+    path: Path | str
+    location: str
+    id: str
+    meta: Metadata
+    words: int
+    empty: bool
+
+
+def note_of(article: Article) -> str:
+    """What the user is told about an article as it loads: its warnings, or that it is empty."""
+    if article.warnings:
+        return "; ".join(article.warnings)
+    return "empty article" if article.is_empty else ""
 
 
 class Damaged(Exception):
@@ -147,10 +170,8 @@ class Index:
         self.path = path  # None: kept in memory (no cache folder, or it cannot be written)
         self.rebuilt = rebuilt  # why the file was made anew, for a one-line notice
         self.lock = threading.RLock()  # one connection, shared by the app's threads
-        self.entries: dict[str, tuple[int, int, bytes]] = {}  # location -> size, mtime_ns, entry (JSON)
         self.pending: dict[str, Article] = {}  # read this session, not yet written
         self.seen: set[str] = set()
-        self._load_entries()
 
     # --- opening ------------------------------------------------------------------------
 
@@ -199,10 +220,19 @@ class Index:
             with contextlib.suppress(OSError):
                 os.unlink(f"{path}{suffix}")
 
-    def _load_entries(self) -> None:
-        rows = self.db.execute("SELECT location, size, mtime_ns, entry FROM files").fetchall()
-        for location, size, mtime_ns, entry in rows:
-            self.entries[location] = (size, mtime_ns, entry)
+    @cached_property
+    def entries(self) -> dict[str, tuple[int, int, bytes]]:
+        """Every file's size, mtime_ns and entry (JSON), by location: read when first needed."""
+        with self.lock:
+            rows = self.db.execute("SELECT location, size, mtime_ns, entry FROM files").fetchall()
+        return {location: (size, mtime_ns, entry) for location, size, mtime_ns, entry in rows}
+
+    def listings(self) -> dict[str, tuple[int, int, str, str]]:
+        """Every indexed file's size, mtime_ns, article id and load note (``note_of``), by location:
+        one query (on an index, not the rows with their texts) to check a folder is as indexed."""
+        with self.lock:
+            rows = self.db.execute("SELECT location, size, mtime_ns, article, note FROM files").fetchall()
+        return {row[0]: row[1:] for row in rows}  # plain tuples: 10,000 of them are made per command
 
     def close(self) -> None:
         with self.lock:
@@ -217,8 +247,32 @@ class Index:
         known = self.entries.get(real)
         if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime_ns:
             return None
+        return self._article(path, real, known, loader)
+
+    def article(self, path: Path, real: str, loader: Callable[[Path], str]) -> Article | None:
+        """The article indexed for this file, as ``lookup`` makes it, for a caller that has
+        already checked the file is current (``listings``): one row read, not every entry."""
+        with self.lock:
+            row = self.db.execute("SELECT size, mtime_ns, entry FROM files WHERE location = ?", (real,)).fetchone()
+        return self._article(path, real, row, loader) if row is not None else None
+
+    def record(self, path: Path | str, location: str) -> Record | None:
+        """The listing of an indexed file (its Article is not made: 10,000 of them are listed)."""
+        known = self.entries.get(location)
+        if known is None:
+            return None
         try:
             entry = orjson.loads(known[2])
+            return Record(path, location, entry["id"], _metadata(entry["inferred"]), entry["words"], entry["empty"])
+        except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
+            return None
+
+    def _article(
+        self, path: Path, real: str, known: tuple[int, int, bytes], loader: Callable[[Path], str]
+    ) -> Article | None:
+        size, mtime_ns, blob = known
+        try:
+            entry = orjson.loads(blob)
             inferred = _metadata(entry["inferred"])
             article = Article(
                 id=entry["id"],
@@ -227,12 +281,12 @@ class Index:
                 meta=inferred,
                 figures=tuple(Span(*f) for f in entry["figures"]),
                 warnings=tuple(entry["warnings"]),
-                size=stat.st_size,
-                mtime_ns=stat.st_mtime_ns,
+                size=size,
+                mtime_ns=mtime_ns,
                 words=entry["words"],
                 empty=entry["empty"],
                 fresh=False,
-                loader=lambda p: self.text(real, stat.st_size, stat.st_mtime_ns) or loader(p),
+                loader=lambda p: self.text(real, size, mtime_ns) or loader(p),
             )
         except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
             return None
@@ -312,8 +366,9 @@ class Index:
                     continue  # a lone surrogate: this file is read from disk every time
                 size, mtime_ns, entry = self.entries[location]
                 cursor = db.execute(
-                    "INSERT INTO files (location, size, mtime_ns, entry, text) VALUES (?, ?, ?, ?, ?)",
-                    (location, size, mtime_ns, entry, text),
+                    "INSERT INTO files (location, size, mtime_ns, entry, article, note, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (location, size, mtime_ns, entry, article.id, note_of(article), text),
                 )
                 file_id = cursor.lastrowid
                 for start, stop, body in searchable_lines(text):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from tui.core.anchoring import Selector, anchor
@@ -16,7 +15,7 @@ from tui.core.article import Article
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus, Notice
 from tui.core.errors import NewsreaderError, UsageError
-from tui.core.index import Index
+from tui.core.index import Index, Record
 from tui.core.passages import Span
 from tui.core.search import FoldedTexts, Hit, excerpt_around, fold_same_length, line_match, term_patterns, terms
 from tui.core.store import Store
@@ -38,6 +37,8 @@ def cache_folder(db: Path) -> Path:
 
 def bundled_seeds() -> Path:
     """The sample articles: packaged inside ``tui`` by a wheel, beside it in a checkout."""
+    from importlib import resources  # only a workspace without folders needs it
+
     packaged = Path(str(resources.files("tui"))) / "seeds"
     if packaged.is_dir():
         return packaged
@@ -139,6 +140,68 @@ class Found:
         return excerpt_around(text, self.hit.paragraph, self.hit.span, width)
 
 
+def indexed_hits(
+    rows: Iterable[tuple[str, int, int, str]], wanted: list[str], article_at: Callable[[str], Article | None]
+) -> Iterator[Found]:
+    """The index's candidate lines (see ``Index.candidates``) that hold every term, in the
+    index's order; ``article_at`` gives the article of a location (None: not in this search)."""
+    patterns = term_patterns(wanted)
+    for location, start, stop, line in rows:
+        article = article_at(location)
+        span = line_match(patterns, fold_same_length(line)) if article is not None else None
+        if article is not None and span is not None:
+            hit = Hit("text", article.id, Span(start + span.start, start + span.end), Span(start, stop))
+            yield Found(hit, article, None, line)
+
+
+def scanned_hits(articles: list[Article], query: str) -> Iterator[Found]:
+    """Paragraphs of ``articles`` holding every term, found by reading their texts in memory."""
+    if not articles:
+        return
+    by_id = {a.id: a for a in articles}
+    texts = FoldedTexts([(a.id, fold_same_length(a.text)) for a in articles])
+    for hit in texts.search(query):
+        yield Found(hit, by_id[hit.key], None)
+
+
+def annotation_hits(
+    annotations: list[Annotation], query: str, article_of: Callable[[Annotation], Article | None]
+) -> Iterator[Found]:
+    """Annotations whose quote, note and tags hold every term, in the same order every run."""
+    notes = sorted(annotations, key=lambda a: (a.path, a.start, a.id))
+    by_id = {a.id: a for a in notes}
+    texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
+    for hit in texts.search(query, kind="annotation"):
+        annotation = by_id[hit.key]
+        yield Found(hit, article_of(annotation), annotation)
+
+
+def annotated_files(store: Store) -> list[Path]:
+    """Files the store has annotations on that still exist (inside the folders or not:
+    loading dedups them), so an export or the notes pane finds their articles."""
+    return [Path(p) for p in sorted({a.path for a in store.annotations()}) if p and os.path.isfile(p)]
+
+
+def workspace_folders(store: Store, paths: list[Path], *, remember: bool) -> list[Path]:
+    """The folders to read: those given (remembered for next time), else those remembered (or the
+    bundled seeds), plus the folders ``newsreader add`` saved articles into."""
+    if paths:
+        for path in paths:
+            if not os.path.lexists(path):
+                raise UsageError(f"{path}: no such file or folder")
+        if remember:
+            store.set_folders([str(p.resolve()) for p in paths])
+        return paths
+    remembered = [Path(p) for p in store.folders() if os.path.exists(p)]
+    folders = remembered or [bundled_seeds()]
+    shown = {os.path.realpath(p) for p in folders}
+    for intake in store.intake_folders():
+        if os.path.isdir(intake) and os.path.realpath(intake) not in shown:
+            shown.add(os.path.realpath(intake))
+            folders.append(Path(intake))
+    return folders
+
+
 @dataclass
 class Workspace:
     """One session's articles and store: what the CLI commands and the app work on."""
@@ -161,6 +224,7 @@ class Workspace:
         also: Sequence[Path] = (),
         defer: bool = False,
         store_anchors: bool = True,
+        index: Index | None = None,
     ) -> Workspace:
         """Open the store, then load ``paths`` (or the remembered folders, or the seeds).
 
@@ -172,13 +236,18 @@ class Workspace:
         index is derived data: it is updated even for a read-only store. A ``readonly``
         workspace changes nothing the user made, but stores where annotations were
         re-anchored (so the next run starts from there) unless ``store_anchors`` is off.
+        ``index`` is the workspace's index when the caller has opened it already.
         """
-        store = Store(db, readonly=readonly)
-        index = None
         try:
-            folders = cls._folders(store, paths, remember=remember and not readonly)
-            index = Index.open(cache_folder(db))
-            annotated = [] if paths else cls._annotated_elsewhere(store)
+            store = Store(db, readonly=readonly)
+        except BaseException:
+            if index is not None:
+                index.close()
+            raise
+        try:
+            folders = workspace_folders(store, paths, remember=remember and not readonly)
+            index = index or Index.open(cache_folder(db))
+            annotated = [] if paths else annotated_files(store)
             corpus = Corpus.load([*folders, *also, *annotated], exclude=[db.parent], cache=index, defer=defer)
             if index.rebuilt:
                 corpus.notices.insert(0, Notice(index.path or cache_folder(db), index.rebuilt))
@@ -258,7 +327,21 @@ class Workspace:
         """The passage as its article reads now; the stored quote for an orphan, or when the article
         is not loaded, so the notes pane, the dialogs and exports show the same words."""
         article = self.article_of(annotation)
-        return annotation.current_text(article.text) if article is not None else annotation.selector.exact
+        return annotation.current_text(article.text if article is not None else None)
+
+    def article_ids(self) -> list[str]:
+        """The articles' ids, in the corpus's order."""
+        return [a.id for a in self.corpus.articles]
+
+    def records(self) -> Iterator[Record]:
+        """What ``newsreader list`` shows of each article, in order."""
+        for a in self.corpus:
+            yield Record(a.path, a.location, a.id, a.meta, a.words, a.is_empty)
+
+    @property
+    def notices(self) -> list[Notice]:
+        """What the user should know about the files loaded (skipped, decoded oddly, duplicates)."""
+        return self.corpus.notices
 
     def search(self, query: str, *, annotations: bool = True) -> Iterator[Found]:
         """Paragraphs of the articles (best first), then annotations, holding every term of ``query``.
@@ -276,52 +359,10 @@ class Workspace:
         rows = index.candidates(wanted) if index is not None and indexed else None
         if rows is None:
             indexed = {}
-        patterns = term_patterns(wanted)
-        for location, start, stop, line in rows or ():
-            article = indexed.get(location)
-            span = line_match(patterns, fold_same_length(line)) if article is not None else None
-            if article is not None and span is not None:
-                hit = Hit("text", article.id, Span(start + span.start, start + span.end), Span(start, stop))
-                yield Found(hit, article, None, line)
-        rest = [a for a in articles if a.location not in indexed]
-        if rest:
-            texts = FoldedTexts([(a.id, fold_same_length(a.text)) for a in rest])
-            for hit in texts.search(query):
-                article = self.corpus.by_id(hit.key)
-                if article is not None:
-                    yield Found(hit, article, None)
+        yield from indexed_hits(rows or (), wanted, indexed.get)
+        yield from scanned_hits([a for a in articles if a.location not in indexed], query)
         if annotations:
-            notes = sorted(self.annotations(), key=lambda a: (a.path, a.start, a.id))  # the same order every run
-            by_id = {a.id: a for a in notes}
-            texts = FoldedTexts([(a.id, fold_same_length(_searchable(a))) for a in notes])
-            for hit in texts.search(query, kind="annotation"):
-                annotation = by_id[hit.key]
-                yield Found(hit, self.article_of(annotation), annotation)
-
-    @staticmethod
-    def _annotated_elsewhere(store: Store) -> list[Path]:
-        """Files the store has annotations on that still exist (inside the folders or not:
-        loading dedups them), so an export or the notes pane finds their articles."""
-        return [Path(p) for p in sorted({a.path for a in store.annotations()}) if p and os.path.isfile(p)]
-
-    @staticmethod
-    def _folders(store: Store, paths: list[Path], *, remember: bool) -> list[Path]:
-        if paths:
-            for path in paths:
-                if not os.path.lexists(path):
-                    raise UsageError(f"{path}: no such file or folder")
-            if remember:
-                store.set_folders([str(p.resolve()) for p in paths])
-            return paths
-        remembered = [Path(p) for p in store.folders() if os.path.exists(p)]
-        folders = remembered or [bundled_seeds()]
-        # Folders that `newsreader add` saved articles into join the workspace's own.
-        shown = {os.path.realpath(p) for p in folders}
-        for intake in store.intake_folders():
-            if os.path.isdir(intake) and os.path.realpath(intake) not in shown:
-                shown.add(os.path.realpath(intake))
-                folders.append(Path(intake))
-        return folders
+            yield from annotation_hits(self.annotations(), query, self.article_of)
 
     def close(self) -> None:
         self.store.close()
