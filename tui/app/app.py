@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
-from tui.app.typeahead import Typeahead, focus_now
+from tui.app.typeahead import KeyHold, focus_now
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
@@ -77,15 +77,17 @@ class NewsreaderApp(App[None]):
         self.current: Article | None = None
         self._reported = 0  # corpus notices already shown
         self._unread: frozenset[str] = frozenset()  # added by the intake, not opened yet
-        self.typeahead = Typeahead(self)
+        self.keys = KeyHold(self)
         self.panes: Literal["auto", "all", "reader"] = "auto"  # auto: by the terminal's width
 
     async def on_event(self, event: events.Event) -> None:
-        if self.typeahead.take(event):
+        """Keys typed while a request is on its way wait in ``self.keys`` (see ``typeahead``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.keys.keep(event):
             return
         await super().on_event(event)
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self.typeahead.done(event)  # a priority binding took it: it will not come back up
+
+    def on_descendant_focus(self) -> None:
+        self.keys.focus_moved()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}
@@ -114,6 +116,7 @@ class NewsreaderApp(App[None]):
         return self._main(NotesPane)
 
     def on_mount(self) -> None:
+        self.keys.start()
         self._main("#articles").border_title = "Articles"
         self._main("#reader-pane").border_title = "Reader"
         self.notes.border_title = "Notes"

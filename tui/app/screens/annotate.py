@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
-from tui.app.typeahead import KeepsTypeahead
+from tui.app.typeahead import TypesInOrder
 from tui.app.widgets.field import Field
 from tui.core.annotation import complete_tag, parse_tags
 
@@ -83,8 +83,8 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(None)
 
 
-class NoteArea(KeepsTypeahead, TextArea):
-    """ctrl+s and escape act as typed (``KeepsTypeahead``): keys typed after them are not typed
+class NoteArea(TypesInOrder, TextArea):
+    """ctrl+s and escape act as typed (``TypesInOrder``): keys typed after them are not typed
     into the note."""
 
 

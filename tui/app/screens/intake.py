@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import request
 from tui.app.widgets.field import Field
 
 STAGES = {"fetching": "Fetching the page…", "extracting": "Finding the article and its metadata…", "saving": "Saving…"}
@@ -59,7 +59,7 @@ class AddArticleScreen(ModalScreen[None]):
         url = event.value.strip()
         if url and not self.busy:
             self.busy, self.error, self.stage = True, "", "fetching"
-            deliver_now(self, self.Submitted(self, url))
+            request(self, self.Submitted(self, url))
 
     def watch_busy(self, busy: bool) -> None:
         self.query_one("#intake-progress").display = busy
