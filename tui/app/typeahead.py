@@ -72,6 +72,7 @@ class KeyHold:
         """Listen for the signals that release the keys (the app must be running)."""
         self.app.message_signal.subscribe(self.app, self.arrived, immediate=True)
         self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
+        self._screen_changed(self.app.screen)  # the first screen may still be mounting too
 
     @property
     def holding(self) -> bool:
@@ -135,6 +136,12 @@ class TypesInOrder(Widget if TYPE_CHECKING else object):
     classes of the widget it is mixed into.
     """
 
+    IN_ORDER = ("tab", "shift+tab")  # a screen's priority tab would move on before the letters typed first
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Tab is this field's too: it is resolved here, in order (so no priority binding takes it)."""
+        return key in self.IN_ORDER or super().check_consume_key(key, character)
+
     async def on_key(self, event: events.Key) -> None:
         hold = getattr(self.app, "keys", None)
         if not isinstance(hold, KeyHold):
@@ -142,7 +149,9 @@ class TypesInOrder(Widget if TYPE_CHECKING else object):
         if hold.holding or self.app.focused is not self:
             hold.hand_back(event)
             return
-        if event.is_printable or self.check_consume_key(event.key, event.character):
+        if event.key not in self.IN_ORDER and (
+            event.is_printable or self.check_consume_key(event.key, event.character)
+        ):
             return  # typed here and now
         # Textual resolves a binding (enter, escape, backspace, ctrl+s...) when the key has bubbled
         # up to the app: after the letters typed next were inserted here. Resolve it now instead.
