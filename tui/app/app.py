@@ -1,8 +1,8 @@
-"""The Textual app: three panes over a Workspace. The app is the one place that writes.
+"""The Textual app over a Workspace: loading, syncing, writing, the dialogs and the commands.
 
-Widgets get their data as attributes and post messages up; every change to the
-store goes through ``_write``, which only reports success once the change is on
-disk.
+The three panes are the ``MainScreen`` (its default screen). Widgets get their data as
+attributes and post messages up; the app is the one place that writes: every change to the
+store goes through ``_write``, which only reports success once the change is on disk.
 """
 
 from __future__ import annotations
@@ -44,12 +44,10 @@ if TYPE_CHECKING:  # imported when first used: the compare view, exports and sea
     from tui.core.intake import Added, Intake
 
 SYNC_SECONDS = 2.0
-NOTES_MIN_WIDTH = 100  # narrower terminals show the notes pane only on z
-LIST_MIN_WIDTH = 70  # narrower still: the reader alone, until z
 
 
 class NewsreaderApp(App[None]):
-    """Article list, reader and notes side by side."""
+    """Reads, annotates and exports a folder of articles."""
 
     CSS_PATH = Path(__file__).parent / "newsreader.tcss"  # absolute: subclasses live elsewhere
     TITLE = "newsreader"
@@ -107,8 +105,6 @@ class NewsreaderApp(App[None]):
         self.keys.start()
         self.unread = frozenset(self.workspace.store.unread())  # before the main screen shows the list
         self._report_notices()
-        if self.workspace.corpus.pending:
-            self._read_pending()
         if self.workspace.store.join():
             self.notify(
                 "Another newsreader has this DB open. Both can work: each change is merged into the file, "
@@ -151,8 +147,9 @@ class NewsreaderApp(App[None]):
             )
 
     @work(thread=True, exclusive=True, group="load")
-    def _read_pending(self) -> None:
-        """Read the files the cache did not know, in batches, while the list is already usable."""
+    def read_pending(self) -> None:
+        """Read the files the cache did not know, in batches, while the list is already usable
+        (the main screen starts it once it shows the list)."""
         pending = list(self.workspace.corpus.pending)
         done = 0
         for batch in Corpus.read_pending(pending):

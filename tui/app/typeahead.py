@@ -44,7 +44,9 @@ def at_once(bindings: list[BindingType], *, listed: bool = True) -> list[Binding
 
 
 def request(sender: Widget, message: Message) -> None:
-    """Post ``message`` up from ``sender``; the keys typed after it wait until it reaches the app."""
+    """Post ``message`` up from ``sender``; the keys typed after it wait until it reaches the app
+    (so a handler on the way must not ``stop()`` it; one that opens a dialog or moves the focus
+    lets the keys go there)."""
     hold = getattr(sender.app, "keys", None)
     if isinstance(hold, KeyHold):
         hold.wait_for(message)

@@ -93,6 +93,7 @@ class MainScreen(Screen[None]):
         self.arrange_panes(self.app.size.width)
         if pending := self.news.workspace.corpus.pending:
             self.articles.border_title = f"Articles · reading {len(pending):,} files…"
+            self.news.read_pending()
 
     # --- layout ---------------------------------------------------------------------------
 
