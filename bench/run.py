@@ -437,7 +437,7 @@ def bench_paging(work: Path, megabytes: float, presses: int) -> list[Figure]:
                 app.reader.article = None
                 opened = asyncio.get_running_loop().create_future()
                 start = time.perf_counter()
-                app._show(article)
+                app.main.show(article)
                 app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
                 result["open"] = await opened
                 app.reader.focus()
