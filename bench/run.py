@@ -478,7 +478,7 @@ async def _page_through(folder: Path, db: Path, presses: int) -> dict[str, float
                 app.reader.article = None
                 opened = asyncio.get_running_loop().create_future()
                 start = time.perf_counter()
-                app._show(article)
+                app.main.show(article)
                 app.reader.call_after_refresh(lambda: opened.set_result(time.perf_counter() - start))
                 seconds = await opened
                 app.reader.focus()

@@ -13,6 +13,7 @@ from textual import events
 from tests.conftest import make_app
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.widgets.article_list import ArticleList
+from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import FindBar
 
 SIZE = (160, 48)
@@ -157,3 +158,16 @@ async def test_tab_completes_what_was_typed_however_fast_and_keeps_the_tag_s_spe
         await until(pilot, lambda: any(a.selector.exact == QUOTE and a.tags for a in app.workspace.store.annotations()))
         tagged = next(a for a in app.workspace.store.annotations() if a.selector.exact == QUOTE)
         assert tagged.tags == ("figures", "Logistics")
+
+
+async def test_requests_are_posted_messages_a_message_hook_sees(db: Path, in_root: Path) -> None:
+    """The requests go through Textual's dispatch (so ``@on``, ``prevent()`` and hooks work)."""
+    seen: list[type] = []
+    app = make_app(db)
+    async with app.run_test(size=SIZE, message_hook=lambda message: seen.append(type(message))) as pilot:
+        await pilot.pause()
+        burst(app, "e", "escape", "enter", "/the", "enter")
+        await until(pilot, lambda: app.focused is app.reader and FindBar.Entered in seen)
+        assert ArticleList.EditRequested in seen and ArticleList.Chosen in seen
+        asked = [t for t in seen if t in (Reader.FindRequested, FindBar.Entered)]  # once for each node on the way
+        assert list(dict.fromkeys(asked)) == [Reader.FindRequested, FindBar.Entered]

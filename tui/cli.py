@@ -23,7 +23,7 @@ import orjson
 
 from tui import __version__
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color, tag_key
+from tui.core.annotation import COLORS, Annotation, now, parse_tags, resolve_color
 from tui.core.article import shorten
 from tui.core.atomic import write_export
 from tui.core.cleaning import printable
@@ -323,32 +323,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def _scope(workspace: Workspace | Catalog, args: argparse.Namespace) -> Scope:
-    from tui.core.export import Scope
+    from tui.core.plans import export_scope
 
-    names = workspace.store.color_names()
-    colors = []
-    for value in args.color:
-        color = resolve_color(value, names)
-        if color is None:
-            raise UsageError(f"unknown color {value!r}: use {', '.join(COLORS)}, 1-5, or a color's name")
-        colors.append(color)
-    known = workspace.store.tags()
-    tags = list(parse_tags(",".join(args.tag), known))
-    for tag in tags:
-        if not any(tag_key(tag) == tag_key(k) for k in known):
-            raise WorkFailed(f"no annotation has the tag #{tag}{_closest(tag, known)}")
-    return Scope([workspace.corpus.resolve(ref) for ref in args.article], tags, colors)
-
-
-def _closest(tag: str, known: list[str]) -> str:
-    """``; closest: #a, #b`` (the tags in use most like ``tag``), or what tags there are."""
-    if not known:
-        return " (no annotation has any tag yet)"
-    from rapidfuzz import fuzz, process
-
-    close = process.extract(tag_key(tag), {k: tag_key(k) for k in known}, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-    shown = [key for _, _, key in close] or known[:5]
-    return ("; closest: " if close else "; tags in use: ") + ", ".join(f"#{t}" for t in shown)
+    return export_scope(workspace, args.article, args.tag, args.color)
 
 
 def _output(path: str | None, data: bytes, db: Path) -> None:

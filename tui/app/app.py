@@ -1,41 +1,37 @@
-"""The Textual app: three panes over a Workspace. The app is the one place that writes.
+"""The Textual app over a Workspace: loading, syncing, writing, the dialogs and the commands.
 
-Widgets get their data as attributes and post messages up; every change to the
-store goes through ``_write``, which only reports success once the change is on
-disk.
+The three panes are the ``MainScreen`` (its default screen). Widgets get their data as
+attributes and post messages up; the app is the one place that writes: every change to the
+store goes through ``_write``, which only reports success once the change is on disk.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.app import App, SystemCommand
 from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Footer
 
 from tui.app.commands import ArticleCommands
-from tui.app.typeahead import Typeahead, focus_now
+from tui.app.screens.main import ANYWHERE, MainScreen
+from tui.app.typeahead import KeyHold, focus_now
 from tui.app.widgets.article_list import ArticleList
-from tui.app.widgets.notes import Entry, NoteGroup, NotesList, NotesPane
+from tui.app.widgets.notes import NotesList, NotesPane
 from tui.app.widgets.reader import Reader
-from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
-from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now, unique_tags
+from tui.core.annotation import COLORS, HIGHLIGHT_HEX, Annotation, normalize_tag, now
 from tui.core.article import Article, shorten
 from tui.core.atomic import write_export
 from tui.core.cleaning import printable
 from tui.core.corpus import Corpus
 from tui.core.errors import NewsreaderError
 from tui.core.passages import Span, selected_passage
+from tui.core.plans import mirror_plan
 from tui.core.store import Change
 from tui.core.workspace import Found, Workspace, display_path
 
@@ -48,83 +44,67 @@ if TYPE_CHECKING:  # imported when first used: the compare view, exports and sea
     from tui.core.intake import Added, Intake
 
 SYNC_SECONDS = 2.0
-NOTES_MIN_WIDTH = 100  # narrower terminals show the notes pane only on z
-LIST_MIN_WIDTH = 70  # narrower still: the reader alone, until z
 
 
 class NewsreaderApp(App[None]):
-    """Article list, reader and notes side by side."""
+    """Reads, annotates and exports a folder of articles."""
 
     CSS_PATH = Path(__file__).parent / "newsreader.tcss"  # absolute: subclasses live elsewhere
     TITLE = "newsreader"
     COMMANDS = App.COMMANDS | {ArticleCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("u", "undo", "Undo"),
-        Binding("E", "export", "Export"),
-        Binding("z", "toggle_panes", "Reader only / all panes", show=False),
-        Binding("A", "add_article", "Add URL"),
-        Binding("ctrl+f", "search", "Search all", show=False),
-        Binding("ctrl+r", "redo", "Redo", show=False),
-        Binding("tab", "focus_next", "Next pane", show=False),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
-    ]
+    BINDINGS = ANYWHERE  # the main screen has them as priority bindings
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.current: Article | None = None
         self._reported = 0  # corpus notices already shown
-        self._unread: frozenset[str] = frozenset()  # added by the intake, not opened yet
-        self.typeahead = Typeahead(self)
-        self.panes: Literal["auto", "all", "reader"] = "auto"  # auto: by the terminal's width
+        self.unread: frozenset[str] = frozenset()  # added by the intake, not opened yet
+        self.keys = KeyHold(self)
 
     async def on_event(self, event: events.Event) -> None:
-        if self.typeahead.take(event):
+        """Keys typed while a request is on its way wait in ``self.keys`` (see ``typeahead``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.keys.keep(event):
             return
         await super().on_event(event)
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            self.typeahead.done(event)  # a priority binding took it: it will not come back up
+
+    def on_descendant_focus(self) -> None:
+        self.keys.focus_moved()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {f"hl-{color}": value for color, value in HIGHLIGHT_HEX.items()}
 
-    # --- composition ------------------------------------------------------------------
+    # --- the main screen ------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            yield ArticleList(id="articles")
-            yield ReaderPane(id="reader-pane")
-            yield NotesPane(id="notes")
-        yield Footer()
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
 
-    def _main(self, selector: str | type, expect: type | None = None):
-        """Query the three-pane screen, whichever screen is on top (help, compare, a dialog)."""
-        screen = self.screen_stack[0]
-        return screen.query_one(selector, expect) if expect else screen.query_one(selector)
+    @property
+    def main(self) -> MainScreen:
+        """The three-pane screen, whichever screen is on top (help, compare, a dialog)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
 
     @property
     def reader(self) -> Reader:
         """The main screen's reader (the compare view has readers of its own)."""
-        return self._main("#reader", Reader)
+        return self.main.reader
 
     @property
     def notes(self) -> NotesPane:
-        return self._main(NotesPane)
+        return self.main.notes
+
+    @property
+    def current(self) -> Article | None:
+        """The article the main screen's reader shows."""
+        return self.main.current
+
+    def open_article(self, article_id: str, *, focus: bool = True) -> None:
+        """Open an article from anywhere (palette, search, intake): highlight it in the list and read it."""
+        self.main.open_article(article_id, focus=focus)
 
     def on_mount(self) -> None:
-        self._main("#articles").border_title = "Articles"
-        self._main("#reader-pane").border_title = "Reader"
-        self.notes.border_title = "Notes"
-        self._unread = frozenset(self.workspace.store.unread())
-        self._refresh_list()
-        self._arrange_panes()
-        (self._main(ArticleList) if self._main(ArticleList).display else self.reader).focus()
+        self.keys.start()
+        self.unread = frozenset(self.workspace.store.unread())  # before the main screen shows the list
         self._report_notices()
-        if self.workspace.corpus.pending:
-            self._main("#articles").border_title = f"Articles · reading {len(self.workspace.corpus.pending):,} files…"
-            self._read_pending()
         if self.workspace.store.register_session():
             self.notify(
                 "Another newsreader has this DB open. Both can work: each change is merged into the file, "
@@ -135,28 +115,8 @@ class NewsreaderApp(App[None]):
             )
         self.set_interval(SYNC_SECONDS, self._sync)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._arrange_panes(event.size.width)  # the event's size: the app's own is not updated yet
-
-    def _arrange_panes(self, width: int | None = None) -> None:
-        """Side panes by width (``auto``), or as ``z`` asked: a narrow terminal keeps the reader readable."""
-        width = self.size.width if width is None else width
-        show_list = self.panes == "all" or (self.panes == "auto" and width >= LIST_MIN_WIDTH)
-        show_notes = self.panes == "all" or (self.panes == "auto" and width >= NOTES_MIN_WIDTH)
-        for pane, shown in ((self._main("#articles"), show_list), (self.notes, show_notes)):
-            if pane.display != shown:
-                pane.display = shown
-        hidden = [name for name, shown in (("list", show_list), ("notes", show_notes)) if not shown]
-        self._main("#reader-pane").border_subtitle = f"z shows the {' and '.join(hidden)}" if hidden else ""
-        focused = self.screen_stack[0].focused
-        if focused is not None and not all(n.display for n in focused.ancestors_with_self if isinstance(n, Widget)):
-            focus_now(self.reader)
-
     def action_toggle_panes(self) -> None:
-        """z: the reader alone, or all three panes (whatever the width)."""
-        hidden = not (self._main("#articles").display and self.notes.display)
-        self.panes = "all" if hidden else "reader"
-        self._arrange_panes()
+        self.main.toggle_panes()
 
     def _report_notices(self) -> None:
         """Say what loading skipped or warned about, and what could not be anchored (once each)."""
@@ -187,21 +147,23 @@ class NewsreaderApp(App[None]):
             )
 
     @work(thread=True, exclusive=True, group="load")
-    def _read_pending(self) -> None:
-        """Read the files the cache did not know, in batches, while the list is already usable."""
+    def read_pending(self) -> None:
+        """Read the files the cache did not know, in batches, while the list is already usable
+        (the main screen starts it once it shows the list)."""
         pending = list(self.workspace.corpus.pending)
         done = 0
         for batch in Corpus.read_pending(pending):
             done += len(batch)
-            self.call_from_thread(self._took, batch, done, len(pending))
+            self.call_from_thread(self._add_read, batch, done, len(pending))
 
-    def _took(self, batch: list, done: int, total: int) -> None:
+    def _add_read(self, batch: list, done: int, total: int) -> None:
+        """Files read in the background join the list; the last batch anchors the annotations."""
         self.workspace.add_articles(batch, last=done >= total)
-        self._refresh_list()
-        listing = self._main("#articles")
+        self.main.refresh_list()
+        listing = self.main.articles
         listing.border_title = "Articles" if done >= total else f"Articles · read {done:,} of {total:,}…"
         if done >= total:
-            self._refresh_annotations()
+            self.refresh_annotations()
             self._report_notices()
 
     def _sync(self) -> None:
@@ -218,77 +180,21 @@ class NewsreaderApp(App[None]):
 
     def _refresh_all(self) -> None:
         self.workspace.corpus.apply_overrides(self.workspace.store.overrides())
-        self._refresh_list()
+        self.main.refresh_list()
         if self.current is not None:
             updated = self.workspace.corpus.by_id(self.current.id)
             if updated is not None and updated.meta != self.current.meta:
-                self._show(updated)
+                self.main.show(updated)
                 return
-        self._refresh_annotations()
+        self.refresh_annotations()
 
-    def _refresh_list(self) -> None:
-        counts = Counter(a.article_id for a in self.workspace.annotations())
-        current = self.current.id if self.current else None
-        self._main(ArticleList).show(self.workspace.corpus.articles, counts, current=current, new=self._unread)
-
-    def _show(self, article: Article | None) -> None:
-        self.current = article
-        if article is not None and article.id in self._unread:
-            self._mark_read(article.id)
-        self.reader.article = article
-        self._main("#reader-pane").border_title = (article.meta.outlet if article else "") or "Reader"
-        self._refresh_annotations()
-
-    def _refresh_annotations(self) -> None:
+    def refresh_annotations(self) -> None:
         """Give every reader (main and compare columns) its article's annotations; refresh the notes."""
         for screen in self.screen_stack:
             for reader in screen.query(Reader):
                 article = reader.article
                 reader.annotations = self.workspace.annotations(article.id) if article else []
-        self._refresh_notes()
-
-    def _entries(self, annotations: Iterable[Annotation]) -> tuple[list[Entry], list[Entry]]:
-        """Entries in reading order, then orphans; after the pane's filter."""
-        names = self.workspace.store.color_names()
-        wanted = self.notes.filter
-        placed, orphans = [], []
-        for annotation in sorted(annotations, key=lambda a: (a.start, a.end)):
-            if wanted is not None and not (
-                annotation.color == wanted if wanted in COLORS else annotation.has_tag(wanted[1:])
-            ):
-                continue
-            quote = self.workspace.quote_of(annotation)
-            entry = Entry(annotation, quote, f"{annotation.color}: {names[annotation.color]}")
-            (orphans if annotation.orphaned else placed).append(entry)
-        return placed, orphans
-
-    def _refresh_notes(self) -> None:
-        pane = self.notes
-        groups: list[NoteGroup] = []
-        if pane.scope == "all":
-            by_article: dict[str, list[Annotation]] = {}
-            for annotation in self.workspace.annotations():
-                if self.workspace.article_of(annotation) is not None:
-                    by_article.setdefault(annotation.article_id, []).append(annotation)
-            for article in self.workspace.corpus.articles:
-                if article.id in by_article:
-                    placed, orphans = self._entries(by_article[article.id])
-                    title = f"{article.meta.outlet or article.file_name} — {shorten(article.meta.title, 60)}"
-                    groups.append(NoteGroup(title, placed + orphans))
-        elif self.current is not None:
-            placed, orphans = self._entries(self.workspace.annotations(self.current.id))
-            groups = [NoteGroup("", placed), NoteGroup("Orphans — not found in the current text", orphans)]
-        label = ""
-        if pane.filter is not None:
-            label = (
-                pane.filter
-                if pane.filter.startswith("#")
-                else f"{pane.filter} ({self.workspace.store.color_names()[pane.filter]})"
-            )
-        pane.show(groups, filter_label=label)
-        under = self.reader.annotation_at(self.reader.cursor)
-        if under is not None and not pane.has_focus_within:  # in the notes pane, its cursor stays put
-            pane.highlight(under.id)
+        self.main.refresh_notes()
 
     # --- writing ------------------------------------------------------------------------
 
@@ -303,8 +209,8 @@ class NewsreaderApp(App[None]):
         except OSError as error:
             self.notify(f"{self.workspace.store.path}: {error}", title="Not saved", severity="error", timeout=15)
             return False
-        self._refresh_list()
-        self._refresh_annotations()
+        self.main.refresh_list()
+        self.refresh_annotations()
         return True
 
     def _create(self, reader: Reader, span: Span, **values: object) -> Annotation | None:
@@ -326,23 +232,8 @@ class NewsreaderApp(App[None]):
 
     # --- messages up ------------------------------------------------------------------
 
-    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
-        if self.current is None or self.current.id != message.article_id:
-            self._show(self.workspace.corpus.by_id(message.article_id))
-
-    def on_article_list_chosen(self, message: ArticleList.Chosen) -> None:
-        self.on_article_list_opened(ArticleList.Opened(message.article_id))
-        focus_now(self.reader)
-
-    def on_article_list_edit_requested(self, message: ArticleList.EditRequested) -> None:
-        self.action_edit_metadata(message.article_id)
-
-    def on_reader_selection_changed(self, message: Reader.SelectionChanged) -> None:
-        under = message.reader.annotation_at(message.cursor)
-        if under is not None:
-            self.notes.highlight(under.id)
-
     def on_reader_annotation_requested(self, message: Reader.AnnotationRequested) -> None:
+        """h, 1-5, t, a, x in any reader (the main screen's or a compare column's)."""
         action, selection, target = message.action, message.selection, message.annotation
         if target is None and selection is None:
             verb = {"delete": "There is no annotation under the cursor to delete."}.get(
@@ -362,19 +253,6 @@ class NewsreaderApp(App[None]):
         else:
             self._ask(action, target, selection, message.reader)
 
-    def on_article_list_compare_requested(self, message: ArticleList.CompareRequested) -> None:
-        ids = message.article_ids
-        if len(ids) < 2:
-            self.notify("Mark two or three articles with space, then press c.", severity="warning")
-        elif len(ids) > 3:
-            self.notify(
-                f"{len(ids)} articles are marked; compare two or three at a time (space unmarks).", severity="warning"
-            )
-        elif message.view == "story":
-            self.story_table(ids)
-        else:
-            self.compare(ids)
-
     def story_table(self, article_ids: list[str]) -> None:
         """Open the story table on two or three articles: a row per shared fact, a column per outlet."""
         articles = [a for a in map(self.workspace.corpus.by_id, article_ids) if a is not None]
@@ -389,7 +267,7 @@ class NewsreaderApp(App[None]):
         from tui.app.screens.compare import CompareScreen
 
         self.push_screen(CompareScreen(message.alignment, group=message.group, unique=message.unique))
-        self.call_after_refresh(self._refresh_annotations)
+        self.call_after_refresh(self.refresh_annotations)
 
     def on_story_screen_export_requested(self, message: StoryScreen.ExportRequested) -> None:
         """Write the story table as Markdown beside the DB, named by the articles' ids."""
@@ -414,7 +292,7 @@ class NewsreaderApp(App[None]):
         from tui.core.alignment import align
 
         self.push_screen(CompareScreen(align(articles)))
-        self.call_after_refresh(self._refresh_annotations)
+        self.call_after_refresh(self.refresh_annotations)
 
     def on_compare_screen_mirror_requested(self, message: CompareScreen.MirrorRequested) -> None:
         """Highlight or tag a passage and its counterparts: one annotation per article, one undo step."""
@@ -431,55 +309,20 @@ class NewsreaderApp(App[None]):
             self._mirror(passages, color="yellow")
 
     def _mirror(self, passages: list[Counterpart], **values: object) -> None:
-        plan: list[Annotation] = []
-        for passage in passages:
-            article = passage.reader.article
-            span = selected_passage(article.text, passage.span) if article is not None else None
-            if article is None or span is None:
-                continue
-            same = [a for a in self.workspace.annotations(article.id) if (a.start, a.end) == tuple(span)]
-            if same and "tags" in values:
-                merged = unique_tags((*same[0].tags, *values["tags"]))  # type: ignore[misc]
-                plan.append(same[0].edited(tags=merged))
-            elif same:
-                plan.append(same[0].edited(**values))
-            else:
-                plan.append(Annotation.new(article.id, article.location, Selector.of(article.text, *span), **values))
+        plan = mirror_plan(self.workspace, [(p.reader.article, p.span) for p in passages], **values)
         label = "tag with counterparts" if "tags" in values else "highlight with counterparts"
         if plan and self._write(label, lambda change: [change.put(a) for a in plan]):
             self.notify(f"{label.capitalize()}: {len(plan)} passage(s) in {len(plan)} article(s). u undoes all.")
 
-    def on_notes_pane_jump(self, message: NotesPane.Jump) -> None:
-        annotation = self.workspace.store.annotation(message.annotation_id)
+    def act_on(self, action: str, annotation_id: str) -> None:
+        """Tag, note or delete an annotation (from the notes pane)."""
+        annotation = self.workspace.store.annotation(annotation_id)
         if annotation is None:
             return
-        if annotation.orphaned:
-            self.notify(
-                f"Orphaned: “{shorten(annotation.selector.exact, 100)}” is not in the current text.", severity="warning"
-            )
-            return
-        if self.workspace.article_of(annotation) is None:
-            self.notify(f"Its article is not open in this session: {annotation.path}", severity="warning")
-            return
-        if self.current is None or self.current.id != annotation.article_id:
-            self.open_article(annotation.article_id, focus=False)
-        self.reader.select(Span(annotation.start, annotation.end), cursor_at_end=False, to_top=True)
-        focus_now(self.reader)
-
-    def on_notes_pane_action_requested(self, message: NotesPane.ActionRequested) -> None:
-        annotation = self.workspace.store.annotation(message.annotation_id)
-        if annotation is None:
-            return
-        if message.action == "delete":
+        if action == "delete":
             self._delete(annotation.id)
         else:
-            self._ask(message.action, annotation, None, self.reader)
-
-    def on_notes_pane_filter_requested(self, message: NotesPane.FilterRequested) -> None:
-        self.action_filter_notes()
-
-    def on_notes_pane_view_changed(self, message: NotesPane.ViewChanged) -> None:
-        self._refresh_notes()
+            self._ask(action, annotation, None, self.reader)
 
     # --- annotation dialogs ------------------------------------------------------------
 
@@ -545,18 +388,11 @@ class NewsreaderApp(App[None]):
         self._refresh_all()
         self.notify(f"{'Undid' if undo else 'Redid'}: {step}")
 
-    def open_article(self, article_id: str, *, focus: bool = True) -> None:
-        """Open an article from anywhere (palette, notes): highlight it in the list and read it."""
-        listing = self._main(ArticleList)
-        index = listing.index_of(article_id)
-        if index is None:
-            return
-        listing.highlighted = index
-        self.on_article_list_opened(ArticleList.Opened(article_id))
-        if focus:
-            focus_now(self.reader)
+    def action_edit_metadata(self) -> None:
+        self.edit_metadata()
 
-    def action_edit_metadata(self, article_id: str | None = None) -> None:
+    def edit_metadata(self, article_id: str | None = None) -> None:
+        """The metadata dialog for an article (the current one by default)."""
         from tui.app.screens.metadata import MetadataScreen
 
         article = self.workspace.corpus.by_id(article_id) if article_id else self.current
@@ -590,14 +426,15 @@ class NewsreaderApp(App[None]):
     def _export(self, request: ExportRequest) -> str | None:
         """Write what the export dialog asks for: None once written, else why not (the dialog
         stays open with the reason, so the user's choices are not lost)."""
-        from tui.core.export import Scope, collect, markdown, w3c
+        from tui.core.export import collect, markdown, w3c
+        from tui.core.plans import export_scope
 
         workspace = self.workspace
-        scope = {
-            "article": lambda: Scope(articles=[a for a in [workspace.corpus.by_id(request.value)] if a]),
-            "tag": lambda: Scope(tags=[request.value]),
-            "color": lambda: Scope(colors=[request.value]),
-        }.get(request.kind, Scope)()
+        try:
+            chosen = {request.kind: [request.value]}  # article, tag or color; "all" chooses none
+            scope = export_scope(workspace, chosen.get("article", ()), chosen.get("tag", ()), chosen.get("color", ()))
+        except NewsreaderError as error:
+            return str(error)
         items = collect(workspace, scope)
         if request.format == "json":
             data = w3c(items, scope=scope, edits=workspace.store.overrides())
@@ -629,7 +466,7 @@ class NewsreaderApp(App[None]):
             if found is None:
                 return
             if found.annotation is not None:
-                self.on_notes_pane_jump(NotesPane.Jump(found.annotation.id))
+                self.main.jump_to(found.annotation.id)
             elif found.article is not None:
                 self.open_article(found.article.id)
                 self.reader.select(found.hit.span, to_top=True)
@@ -726,7 +563,7 @@ class NewsreaderApp(App[None]):
         names = self.workspace.store.color_names()
         colors = [(str(number), f"{color}: {names[color]}") for number, color in enumerate(COLORS, 1)]
         sections = [
-            ("Anywhere", [*binding_rows(self.BINDINGS), ("ctrl+p", "Command palette: every action")]),
+            ("Anywhere", [*binding_rows(ANYWHERE), ("ctrl+p", "Command palette: every action")]),
             ("Article list", binding_rows(ArticleList.BINDINGS)),
             ("Reader", binding_rows(Reader.BINDINGS)),
             ("Notes pane", binding_rows(NotesList.BINDINGS)),
@@ -737,7 +574,7 @@ class NewsreaderApp(App[None]):
         self.push_screen(HelpScreen(sections))
 
     def action_focus_pane(self, pane: str) -> None:
-        self._main(f"#{pane}").focus()
+        self.main.query_one(f"#{pane}").focus()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -791,13 +628,13 @@ class NewsreaderApp(App[None]):
 
         return Intake.over(list(self.workspace.corpus.articles), self._articles_folder())
 
-    def _mark_read(self, article_id: str) -> None:
-        self._unread = self._unread - {article_id}
+    def mark_read(self, article_id: str) -> None:
+        self.unread = self.unread - {article_id}
         try:
             self.workspace.store.mark_read(article_id)
         except NewsreaderError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
-        self._refresh_list()
+        self.main.refresh_list()
 
     def _take_added(self, added: list[Added]) -> None:
         """New articles from the intake join the list, marked new, and their folder joins the workspace."""
@@ -805,13 +642,13 @@ class NewsreaderApp(App[None]):
         if not fresh:
             return
         self.workspace.add_articles([(article, None) for article in fresh], last=False)
-        self._unread = self._unread | {a.id for a in fresh}
+        self.unread = self.unread | {a.id for a in fresh}
         try:
             self.workspace.store.add_intake_folder(str(self._articles_folder().resolve()))
             self.workspace.store.mark_unread(a.id for a in fresh)
         except NewsreaderError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
-        self._refresh_list()
+        self.main.refresh_list()
 
     def action_add_article(self) -> None:
         from tui.app.screens.intake import AddArticleScreen
@@ -846,7 +683,7 @@ class NewsreaderApp(App[None]):
         if screen.is_attached:
             screen.dismiss(None)
         self.open_article(added.id, focus=False)
-        focus_now(self._main(ArticleList))
+        focus_now(self.main.articles)
         article = added.article
         what = " · ".join(p for p in (article.meta.outlet, shorten(article.meta.title, 70)) if p)
         if added.new:
@@ -907,10 +744,10 @@ class NewsreaderApp(App[None]):
         )
 
     def _compare_marked(self) -> None:
-        self._main(ArticleList).action_compare()
+        self.main.articles.action_compare()
 
     def action_story_table(self) -> None:
-        self._main(ArticleList).action_compare("story")
+        self.main.articles.action_compare("story")
 
     def _toggle_scope(self) -> None:
         self.notes.scope = "all" if self.notes.scope == "article" else "article"

@@ -1,49 +1,56 @@
 """Keys typed faster than the screen changes.
 
-Textual hands a burst of keys (a fast typist, tmux ``send-keys``, a terminal macro) to the
-focused widget at once, and resolves each key's binding later, when the key has bubbled back up
-to the app. If the first key opens a dialog or the find bar, the keys after it were resolved as
-commands of the old screen: ``/quit`` quit the app, ``ee`` stacked two dialogs. So:
+A burst of keys (a fast typist, tmux ``send-keys``, a terminal macro) reaches the app before the
+first key has been acted on. Textual sends each key on to the focused widget as it arrives and
+resolves ordinary bindings only when the key has bubbled back up to the app, so a key that opens
+a dialog or the find bar would let the keys after it act on the old screen (``/quit`` quit the
+app, ``ee`` stacked two dialogs). Textual's own mechanisms keep them in order:
 
-- a request that opens a dialog or moves the focus is delivered at once (``deliver_now``,
-  ``focus_now``), not through the message queue;
-- a key that comes back to the app after the focus has moved from where it was sent is typed
-  again where the focus is now (``Typeahead``), waiting briefly for a dialog still mounting;
-- a text field resolves its bindings (enter, escape, tab, backspace...) as the keys are typed,
-  and passes on the keys it was sent after the focus left it (``KeepsTypeahead``), since it
-  would otherwise type them into itself.
+- the panes' bindings are priority bindings (``at_once``): the app runs them as each key arrives,
+  before it sends the next key anywhere;
+- an action that asks the app (or a screen) to open a dialog or move the focus posts a request
+  (``request``): the keys typed after it wait at the app (``KeyHold``) until the request has
+  bubbled up to the app, and a dialog it opened has its focus (a focus or ``ScreenResume`` event);
+- a text field (``TypesInOrder``) types the keys it is sent, resolves its bindings (enter, escape,
+  backspace...) in the order typed, and hands the app any key it is sent after one of them moved
+  the focus away, to be typed where the focus is now.
 """
 
 from __future__ import annotations
 
-import inspect
-import time
-from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
+from weakref import WeakSet
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
-
-WAIT_SECONDS = 0.01
-FOCUS_SECONDS = 0.5  # how long held keys wait for a new dialog to focus its first field
-FORGET_SECONDS = 1.0  # a key not back by then was consumed on its way (a fallback: keys say when they are done)
-REMEMBERED = 256
+    from textual.screen import Screen
 
 
-def deliver_now(sender: Widget, message: Message) -> None:
-    """Bubble ``message`` from ``sender`` synchronously: the nearest handler (which takes the
-    message) runs before the next key."""
-    for node in sender.ancestors_with_self:
-        handler = getattr(node, message.handler_name, None)
-        if handler is not None:
-            assert not inspect.iscoroutinefunction(handler), f"{handler} must not be async to run at once"
-            handler(message)
-            return
+def at_once(bindings: list[BindingType], *, listed: bool = True) -> list[BindingType]:
+    """``bindings`` as priority bindings: each acts before the app looks at the next key.
+    Not ``listed``: without their descriptions, so the help leaves them out (a base class's keys)."""
+    return [
+        replace(b, priority=True, **({} if listed else {"description": ""})) if isinstance(b, Binding) else b
+        for b in bindings
+    ]
+
+
+def request(sender: Widget, message: Message) -> None:
+    """Post ``message`` up from ``sender``; the keys typed after it wait until it reaches the app
+    (so a handler on the way must not ``stop()`` it; one that opens a dialog or moves the focus
+    lets the keys go there)."""
+    hold = getattr(sender.app, "keys", None)
+    if isinstance(hold, KeyHold):
+        hold.wait_for(message)
+    sender.post_message(message)
 
 
 def focus_now(widget: Widget) -> None:
@@ -51,110 +58,130 @@ def focus_now(widget: Widget) -> None:
     widget.screen.set_focus(widget)
 
 
-class Typeahead:
-    """The app's side: keeps typed keys in order when the focus moves under them.
-
-    Each key the app sends on is remembered with where it went. A key that comes back up after
-    the focus has moved is typed again; keys that arrive meanwhile wait behind it, so the order
-    the user typed is the order they act in.
-    """
+class KeyHold:
+    """The app's hold: keys typed while a request is on its way, or a dialog is still mounting,
+    wait here in the order typed, then go to where the focus is."""
 
     def __init__(self, app: App[object]) -> None:
         self.app = app
-        self._in_flight: OrderedDict[int, tuple[events.Key, DOMNode, float]] = OrderedDict()  # by id: held, not reused
-        self._again: list[events.Key] = []  # sent to where the focus was: typed again first
-        self._held: list[events.Key] = []  # typed while those were on their way: then these
-        self._released: set[int] = set()
-        self._since = 0.0
+        self._awaited: list[object] = []  # requests on their way up; fields still reading their keys
+        self._handed_back: list[events.Key] = []  # sent to a field the focus has left: typed again first
+        self._held: list[events.Key] = []  # typed meanwhile
+        self._mounting: Screen[object] | None = None  # a new screen that has no focus yet
+        self._watched: WeakSet[Screen[object]] = WeakSet()
 
-    def take(self, event: events.Event) -> bool:
-        """Called first in ``App.on_event``; True when the key is taken care of here."""
-        if not isinstance(event, events.Key) or not self.app.screen_stack:
+    def start(self) -> None:
+        """Listen for the signals that release the keys (the app must be running)."""
+        self.app.message_signal.subscribe(self.app, self.arrived, immediate=True)
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
+        self._screen_changed(self.app.screen)  # the first screen may still be mounting too
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._awaited or self._handed_back or self._held or self._mounting is not None)
+
+    def keep(self, event: events.Key) -> bool:
+        """A key as typed (from ``App.on_event``): True when it waits here."""
+        if not self.holding:
             return False
-        if event.is_forwarded:  # on its way back up: was it sent where the focus still is?
-            sent = self._in_flight.pop(id(event), None)
-            if sent is None or sent[1] is self._target():
-                return False
-            self.again(event)
-            return True
-        if id(event) in self._released:
-            self._released.discard(id(event))
-        elif self._again or self._held or self._released or self._stale():
-            self._hold(self._held, event)  # behind the keys typed before it
-            return True
-        target = self._target()
-        typed_there = isinstance(target, Widget) and target.check_consume_key(event.key, event.character)
-        if not typed_there:  # a field types a printable key where it lands; it never comes back up
-            self._in_flight[id(event)] = (event, target, time.monotonic())
-        while len(self._in_flight) > REMEMBERED:
-            self._in_flight.popitem(last=False)
-        return False
+        self._held.append(events.Key(event.key, event.character))
+        return True
 
-    def done(self, event: events.Key) -> None:
-        """``event`` was acted on where it was sent, and will not come back up."""
-        self._in_flight.pop(id(event), None)
+    def wait_for(self, awaited: object) -> None:
+        """Hold the keys typed from now on until ``awaited`` arrives (``arrived``)."""
+        self._awaited.append(awaited)
 
-    def again(self, event: events.Key) -> None:
-        """Type ``event`` again where the focus is now, before the keys typed after it."""
+    def hand_back(self, event: events.Key) -> None:
+        """A field was sent ``event`` before the focus left it: type it where the focus is now."""
         event.stop()
         event.prevent_default()
-        self._in_flight.pop(id(event), None)
-        self._hold(self._again, event)
+        self._handed_back.append(events.Key(event.key, event.character))
+        self._release()
 
-    def _target(self) -> DOMNode:
-        return self.app.focused or self.app.screen
+    def arrived(self, awaited: object) -> None:
+        """A request reached the app (every message it handles comes here), or a field read its keys."""
+        if awaited in self._awaited:
+            self._awaited.remove(awaited)
+            self._release()
 
-    def _stale(self) -> bool:
-        """Are keys still on their way to where the focus was? (Forgets keys consumed on the way.)"""
-        now, target = time.monotonic(), self._target()
-        for key, (_, sent_to, at) in list(self._in_flight.items()):
-            if now - at > FORGET_SECONDS:
-                del self._in_flight[key]
-            elif sent_to is not target:
-                return True
-        return False
+    def focus_moved(self) -> None:
+        """A widget got the focus (``App.on_descendant_focus``): a new dialog may be ready."""
+        if self._mounting is not None and self._mounting.focused is not None:
+            self._mounting = None
+            self._release()
 
-    def _hold(self, queue: list[events.Key], event: events.Key) -> None:
-        if not (self._again or self._held):
-            self._since = time.monotonic()
-            self.app.set_timer(WAIT_SECONDS, self._release)
-        queue.append(events.Key(event.key, event.character))
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """A screen pushed without a focused widget holds the keys until it has one, or has resumed."""
+        self._mounting = screen if screen.focused is None and not screen.is_mounted else None
+        if self._mounting is not None and screen not in self._watched:
+            self._watched.add(screen)
+            screen.message_signal.subscribe(self.app, self._screen_message, immediate=True)
+
+    def _screen_message(self, message: Message) -> None:
+        if isinstance(message, events.ScreenResume) and self._mounting is self.app.screen:
+            self._mounting = None
+            self._release()
 
     def _release(self) -> None:
-        if not self.app.screen_stack:  # the app has closed
+        if self._awaited or self._mounting is not None or not self.app.is_running:
             return
-        waited = time.monotonic() - self._since
-        behind = waited < FORGET_SECONDS and (self._released or self._stale())  # keys typed earlier
-        if behind or (self.app.focused is None and waited < FOCUS_SECONDS):
-            self.app.set_timer(WAIT_SECONDS, self._release)
-            return
-        keys, self._again, self._held = [*self._again, *self._held], [], []
-        self._released = {id(key) for key in keys}  # in the queue: keys typed meanwhile wait behind them
+        keys, self._handed_back, self._held = [*self._handed_back, *self._held], [], []
         for key in keys:
             self.app.post_message(key)
 
 
-class KeepsTypeahead(Widget if TYPE_CHECKING else object):
-    """For a text field: its bindings act in the order keys are typed, and keys it receives after
-    the focus has left go where the focus went.
+class TypesInOrder(Widget if TYPE_CHECKING else object):
+    """For a text field: its bindings act in the order keys are typed, and keys it was sent
+    after one of them moved the focus away go where the focus went.
 
     A plain mixin, first among the bases: as a Widget it would hide the CSS and component
     classes of the widget it is mixed into.
     """
 
+    IN_ORDER = ("tab", "shift+tab")  # a screen's priority tab would move on before the letters typed first
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Tab is this field's too: it is resolved here, in order (so no priority binding takes it)."""
+        return key in self.IN_ORDER or super().check_consume_key(key, character)
+
     async def on_key(self, event: events.Key) -> None:
-        typeahead: Typeahead | None = getattr(self.app, "typeahead", None)
-        if typeahead is None:
+        hold = getattr(self.app, "keys", None)
+        if not isinstance(hold, KeyHold):
             return
-        if self.app.focused is not self:
-            typeahead.again(event)
+        if hold.holding or self.app.focused is not self:
+            hold.hand_back(event)
             return
-        if event.is_printable:
-            return  # a letter is typed here and now
-        # A binding (enter, escape, tab, backspace, ctrl+u...) is resolved by Textual only when the
-        # key has bubbled up to the app: after the letters typed next were inserted here. Resolve
-        # it here and now instead, in the order typed.
-        check_bindings = getattr(self.app, "_check_bindings", None)
-        if check_bindings is not None and await check_bindings(event.key):
-            event.stop()
-            typeahead.done(event)
+        if event.key not in self.IN_ORDER and (
+            event.is_printable or self.check_consume_key(event.key, event.character)
+        ):
+            return  # typed here and now
+        # Textual resolves a binding (enter, escape, backspace, ctrl+s...) when the key has bubbled
+        # up to the app: after the letters typed next were inserted here. Resolve it now instead.
+        for node, binding in bindings_for(self, event.key):
+            if await self.app.run_action(binding.action, node):
+                event.stop()
+                event.prevent_default()
+                break
+        else:
+            return
+        if self.app.focused is not self:  # the keys already sent here belong where the focus went
+            done = object()
+            hold.wait_for(done)
+            self.call_later(hold.arrived, done)
+
+
+def bindings_for(widget: Widget, key: str) -> Iterator[tuple[DOMNode, Binding]]:
+    """The bindings of ``key`` from ``widget`` up to its modal screen, nearest first, as Textual
+    tries them when the key bubbles up (a class's bindings replace its bases' for the same key)."""
+    for node in widget.ancestors_with_self:
+        for cls in type(node).__mro__:  # the nearest class that binds the key
+            bound = [b for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding) and key in keys_of(b)]
+            if bound:
+                yield from ((node, binding) for binding in bound)
+                break
+        if node.is_modal:
+            return
+
+
+def keys_of(binding: Binding) -> list[str]:
+    return [key.strip() for key in binding.key.split(",")]

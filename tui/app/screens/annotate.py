@@ -10,7 +10,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
 from tui.app.screens.dialog import Dialog
-from tui.app.typeahead import KeepsTypeahead
+from tui.app.typeahead import TypesInOrder
 from tui.app.widgets.field import Field
 from tui.core.annotation import complete_tag, parse_tags
 from tui.core.article import clip
@@ -76,8 +76,8 @@ class TagScreen(Dialog[tuple[str, ...]]):
         self.dismiss(parse_tags(event.value, self.known))
 
 
-class NoteArea(KeepsTypeahead, TextArea):
-    """ctrl+s and escape act as typed (``KeepsTypeahead``): keys typed after them are not typed
+class NoteArea(TypesInOrder, TextArea):
+    """ctrl+s and escape act as typed (``TypesInOrder``): keys typed after them are not typed
     into the note."""
 
 

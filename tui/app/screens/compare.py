@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import at_once, request
 from tui.app.widgets.reader import Mark, Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.article import shorten
@@ -45,6 +45,7 @@ class CompareReader(Reader):
         Binding("T", "screen.mirror('tag')", "Tag with counterparts"),
         Binding("escape", "screen.back", "Back to the three panes"),
     ]
+    BINDINGS = at_once(BINDINGS)  # each acts before the app looks at the next key
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +238,7 @@ class CompareScreen(Screen[None]):
             self.notify("The cursor is not in an aligned passage: ] moves to the next one.", severity="warning")
             return
         passages = [Counterpart(self.readers[p.article], p.span) for p in group.passages]
-        deliver_now(self, self.MirrorRequested(action, passages))
+        request(self, self.MirrorRequested(action, passages))
 
     def action_back(self) -> None:
         focused = self.focused

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, ProgressBar, Static
 
 from tui.app.screens.dialog import Dialog
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import request
 from tui.app.widgets.field import Field
 
 INTAKE_CSS = """
@@ -77,7 +77,7 @@ class AddArticleScreen(Dialog[None]):
         url = event.value.strip()
         if url and not self.busy:
             self.busy, self.error, self.stage = True, "", "fetching"
-            deliver_now(self, self.Submitted(self, url))
+            request(self, self.Submitted(self, url))
 
     def watch_busy(self, busy: bool) -> None:
         self.query_one("#intake-progress").display = busy

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.layout import cells, drawn, wrap_plain
-from tui.app.typeahead import deliver_now, focus_now
+from tui.app.typeahead import at_once, focus_now, request
 from tui.core.article import Article, clip
 
 ROWS = 4  # title, title continued, details, rule
@@ -63,6 +63,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("space", "mark", "Mark to compare", show=True),
         Binding("c", "compare", "Compare", show=True),
     ]
+    BINDINGS = at_once(BINDINGS)  # each acts before the app looks at the next key
     COMPONENT_CLASSES = {
         "article-list--title",
         "article-list--details",
@@ -285,7 +286,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.current is not None:
-            deliver_now(self, self.Chosen(self.current))
+            request(self, self.Chosen(self.current))
 
     def on_click(self, event: events.Click) -> None:
         where = event.get_content_offset(self)
@@ -324,8 +325,8 @@ class ArticleList(ScrollView, can_focus=True):
             for candidate in self._articles[index : index + 2]:
                 if len(chosen) < 2 and candidate.id not in chosen:
                     chosen.append(candidate.id)
-        deliver_now(self, self.CompareRequested(chosen, view))
+        request(self, self.CompareRequested(chosen, view))
 
     def action_edit_metadata(self) -> None:
         if self.current is not None:
-            deliver_now(self, self.EditRequested(self.current))
+            request(self, self.EditRequested(self.current))

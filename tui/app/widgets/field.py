@@ -1,15 +1,15 @@
-"""A dialog's text field that submits at once, so the keys typed after enter go where the user meant."""
+"""A dialog's text field whose enter is a request: the keys typed after it wait for the dialog to close."""
 
 from __future__ import annotations
 
 from textual.widgets import Input
 
-from tui.app.typeahead import KeepsTypeahead, deliver_now
+from tui.app.typeahead import TypesInOrder, request
 
 
-class Field(KeepsTypeahead, Input):
-    """Its bindings (enter, escape, tab...) act as typed (``KeepsTypeahead``); enter also delivers
-    ``Submitted`` at once, so the dialog closes before this field looks at the next key."""
+class Field(TypesInOrder, Input):
+    """Its bindings (enter, escape, tab...) act as typed (``TypesInOrder``); enter posts
+    ``Submitted`` as a request, so the keys typed after it go where the focus goes next."""
 
     def action_submit(self) -> None:  # type: ignore[override]
-        deliver_now(self, self.Submitted(self, self.value))
+        request(self, self.Submitted(self, self.value))

@@ -15,7 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.app.layout import drawn
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import at_once, request
 from tui.app.widgets.reader import AnnotationAction
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
@@ -88,20 +88,22 @@ class NotesList(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
+    # Each acts before the app looks at the next key; OptionList's own keys too, or ↓ enter would jump first.
+    BINDINGS = at_once(BINDINGS) + at_once(OptionList.BINDINGS, listed=False)
 
     def action_select(self) -> None:
         """Jump at once (enter or a click), so keys typed next reach the reader."""
         option = self.highlighted_option
         if option is not None and option.id is not None:
-            deliver_now(self, NotesPane.Jump(option.id))
+            request(self, NotesPane.Jump(option.id))
 
     def action_act(self, action: AnnotationAction) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:
-            deliver_now(self, NotesPane.ActionRequested(action, option.id))
+            request(self, NotesPane.ActionRequested(action, option.id))
 
     def action_filter(self) -> None:
-        deliver_now(self, NotesPane.FilterRequested())
+        request(self, NotesPane.FilterRequested())
 
     def action_scope(self) -> None:
         pane = self.parent

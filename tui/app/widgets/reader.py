@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.layout import Layout, Line, LineKind, col_of, display, drawn, index_at, layout
-from tui.app.typeahead import deliver_now
+from tui.app.typeahead import at_once, request
 from tui.core.annotation import COLORS, Annotation
 from tui.core.article import Article
 from tui.core.passages import Span, sentences, span_at
@@ -116,6 +116,7 @@ class Reader(ScrollView, can_focus=True):
         Binding("right_square_bracket", "next_annotation", "Next annotation", show=False, key_display="]"),
         Binding("left_square_bracket", "previous_annotation", "Previous annotation", show=False, key_display="["),
     ]
+    BINDINGS = at_once(BINDINGS)  # each acts before the app looks at the next key
     COMPONENT_CLASSES = {
         "reader--title",
         "reader--meta",
@@ -623,7 +624,7 @@ class Reader(ScrollView, can_focus=True):
             self._extend_run(self.article.paragraphs)
 
     def action_find(self) -> None:
-        deliver_now(self, self.FindRequested())
+        request(self, self.FindRequested())
 
     def find(self, query: str, *, select: bool = True, forward: bool = True) -> int:
         """Mark every match of ``query``; with ``select``, select the next one from the cursor.
@@ -669,7 +670,7 @@ class Reader(ScrollView, can_focus=True):
         if selection is not None and action != "delete":
             same = [a for a in self._highlights if (a.start, a.end) == tuple(selection)]
             under = same[0] if same else None
-        deliver_now(self, self.AnnotationRequested(self, action, selection, under, color))
+        request(self, self.AnnotationRequested(self, action, selection, under, color))
 
     def _jump_annotation(self, forward: bool) -> None:
         if not self._highlights:

@@ -10,11 +10,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from tui.app.typeahead import KeepsTypeahead, deliver_now, focus_now
+from tui.app.typeahead import TypesInOrder, focus_now, request
 from tui.app.widgets.reader import Reader
 
 
-class FindBar(KeepsTypeahead, Input):
+class FindBar(TypesInOrder, Input):
     """Type to mark matches as you go; enter selects the next one, escape closes."""
 
     class Entered(Message):
@@ -29,12 +29,12 @@ class FindBar(KeepsTypeahead, Input):
 
     BINDINGS = [Binding("escape", "close", "Close find", show=False)]
 
-    # Both delivered at once: the reader has the focus back before this field looks at the next key.
+    # Requests: the keys typed after enter or escape wait until the reader has the focus back.
     def action_submit(self) -> None:  # type: ignore[override]
-        deliver_now(self, self.Entered(self.value))
+        request(self, self.Entered(self.value))
 
     def action_close(self) -> None:
-        deliver_now(self, self.Closed())
+        request(self, self.Closed())
 
 
 class ReaderPane(Vertical):
@@ -72,7 +72,6 @@ class ReaderPane(Vertical):
 
     def on_reader_find_requested(self, message: Reader.FindRequested) -> None:
         """Show the find bar, mounting it the first time (most sessions never need it)."""
-        message.stop()
         if self.query(FindBar):
             bar = self.query_one(FindBar)
             self.query_one("#find").display = True
