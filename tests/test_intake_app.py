@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, ProgressBar, Static
 
-from tests.conftest import SEEDS, make_app
+from tests.conftest import SEEDS, make_app, wait_for_notice
 from tests.newsserver import NewsServer, Route, made_up_stories, news_page, rss
 from tui.app.screens.intake import AddArticleScreen, FeedsScreen
 from tui.app.widgets.article_list import ArticleList
@@ -72,7 +72,7 @@ async def test_add_article_from_url_in_a_worker(site: NewsServer, db: Path, in_r
 
 async def test_add_dialog_says_why_and_stays_open(site: NewsServer, db: Path, in_root: Path) -> None:
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("A")
         await pilot.pause()
@@ -91,7 +91,7 @@ async def test_add_dialog_says_why_and_stays_open(site: NewsServer, db: Path, in
         await pilot.pause()
         app.screen.query_one(Input).value = site.url(f"/news/{STORIES[0].slug}")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.title == "Already added" for n in app._notifications))
+        await wait_for_notice(pilot, "Already added")
         assert app.current.id == first.id and app.query_one(ArticleList).count == 4
         await pilot.press("A")
         await pilot.press("escape")
@@ -104,7 +104,7 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
     with Store(db) as store, store.change("feed", record=False) as change:
         change.set_feed(feed_id(url), Feed(feed_id(url), url, "Example News").to_doc())
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p", *"Refresh feeds")
         await pilot.pause(0.5)
@@ -125,7 +125,7 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
         app.open_article(app.workspace.corpus.articles[index].id)
         await pilot.pause()
         assert "\nnew · " not in listing.item_text(index)
-        assert any("Example News: 3 new" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "Example News: 3 new")
     with Store(db, readonly=True) as store:
         assert len(store.unread()) == 2
         [state] = store.feeds().values()
@@ -134,8 +134,8 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
 
 async def test_no_feeds_says_how_to_add_one(db: Path, in_root: Path) -> None:
     app = make_app(db, [SEEDS])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         app.action_refresh_feeds()
         await pilot.pause()
-        assert any("newsreader feed add URL" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "newsreader feed add URL")
