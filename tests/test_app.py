@@ -14,7 +14,7 @@ from tui.app.widgets.reader import Reader
 from tui.core.passages import Span
 from tui.core.store import Store
 
-SIZE = (160, 48)
+SIZE = (160, 48)  # the tests read whole header lines at a reading width
 
 
 async def test_three_panes_on_the_seeds(db: Path, in_root: Path) -> None:

@@ -96,7 +96,7 @@ async def test_app_lists_uncached_articles_while_reading_them(tmp_path: Path, in
     workspace = Workspace.open([folder], db=db, defer=True)
     assert workspace.corpus.articles == [] and len(workspace.corpus.pending) == 453
     app = NewsreaderApp(workspace)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(110, 36)) as pilot:
         await wait_until(pilot, lambda: not workspace.corpus.pending)
         await pilot.pause()
         listing = app.query_one(ArticleList)

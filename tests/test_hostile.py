@@ -103,7 +103,7 @@ def rendered(widget, rows: int) -> str:
 async def test_app_reads_every_hostile_article(corpus, db: Path, in_root: Path) -> None:
     folder, expected = corpus
     app = make_app(db, [folder])
-    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
         await pilot.pause()
         listing = app.query_one(ArticleList)
         reader = app.query_one(Reader)

@@ -14,7 +14,7 @@ from tui.app.widgets.article_list import ArticleList
 from tui.core.feeds import Feed, feed_id
 from tui.core.store import Store
 
-SIZE = (160, 48)
+SIZE = (110, 36)  # the smallest that shows all three panes and what the tests read
 STORIES = made_up_stories(4, seed=21)
 
 

@@ -86,7 +86,7 @@ def test_cli_search(tmp_path: Path) -> None:
 
 async def test_search_screen_streams_and_opens(db: Path, in_root: Path) -> None:
     app = make_app(db, [SEEDS])
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+f")
         await pilot.pause()
