@@ -36,3 +36,10 @@ def test_seeds_are_the_shared_originals() -> None:
     names = sorted(p.name for p in (ROOT / "seeds").iterdir())
     assert names == ["000_c2646e842424a595.txt", "002_db01bee56135c3f7.txt", "003_9f0d3ca73a883f57.txt"]
     assert Path(ROOT / "seeds" / names[0]).read_text().startswith(" date 2025-02-10 By Ted Hesson")
+
+
+def test_tui_reaches_no_private_name_of_tinydb() -> None:
+    """TinyDB is used through its public API only (a Table subclass keyed by strings, Document ids)."""
+    sources = [p.read_text() for p in (ROOT / "tui").rglob("*.py")]
+    private = ("._storage.tables", "._update_table", "._read_table", "._get_next_id", "._next_id", "._query_cache")
+    assert [name for name in private if any(name in source for source in sources)] == []

@@ -371,3 +371,27 @@ def test_reanchoring_never_overwrites_a_change_made_meanwhile(tmp_path: Path, mo
         assert ws.corpus.articles[0].text[kept.start : kept.end] == "lazy dog"  # …and is re-anchored
     with Store(db, readonly=True) as reader:
         assert [a.id for a in reader.annotations()] == [dog.id]
+
+
+def test_one_change_may_set_a_document_more_than_once(db: Path) -> None:
+    """A change's writes reach TinyDB together: each sees the ones before it, undo walks them back."""
+    kept, dropped = note(), note()
+    with Store(db) as store:
+        with store.change("first") as change:
+            change.put(kept)
+            change.put(kept.edited(note="second thoughts"))
+            change.put(dropped)
+            change.delete(dropped.id)
+        assert [a.note for a in store.annotations()] == ["second thoughts"]
+        with store.change("retag") as change:
+            change.put(kept.edited(tags=("fox",)))
+            change.delete(kept.id)
+            change.put(kept.edited(tags=("dog",)))
+        with Store(db, readonly=True) as reader:
+            assert [a.tags for a in reader.annotations()] == [("dog",)]
+        assert store.undo() is not None
+        assert [a.note for a in store.annotations()] == ["second thoughts"]
+        assert store.undo() is not None
+        assert store.annotations() == []
+    with Store(db, readonly=True) as reader:
+        assert reader.annotations() == []

@@ -396,7 +396,7 @@ MAX_IMPORT_BYTES = 1 * 2**30  # W3C JSON of a few million annotations; more is n
 
 def cmd_import(args: argparse.Namespace) -> int:
     from tui.core.atomic import FileTooLarge, read_bytes
-    from tui.core.export import import_annotations, parse_w3c
+    from tui.core.importing import import_annotations, parse_w3c
 
     try:
         data, _ = read_bytes(args.file, MAX_IMPORT_BYTES)

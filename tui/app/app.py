@@ -25,7 +25,7 @@ from textual.widgets import Footer
 from tui.app.commands import ArticleCommands
 from tui.app.typeahead import Typeahead, focus_now
 from tui.app.widgets.article_list import ArticleList
-from tui.app.widgets.notes import Entry, Group, NotesList, NotesPane
+from tui.app.widgets.notes import Entry, NoteGroup, NotesList, NotesPane
 from tui.app.widgets.reader import Reader
 from tui.app.widgets.reader_pane import ReaderPane
 from tui.core.anchoring import Selector
@@ -125,7 +125,7 @@ class NewsreaderApp(App[None]):
         if self.workspace.corpus.pending:
             self._main("#articles").border_title = f"Articles · reading {len(self.workspace.corpus.pending):,} files…"
             self._read_pending()
-        if self.workspace.store.join():
+        if self.workspace.store.register_session():
             self.notify(
                 "Another newsreader has this DB open. Both can work: each change is merged into the file, "
                 "and this window picks up the other's changes within a few seconds.",
@@ -196,7 +196,7 @@ class NewsreaderApp(App[None]):
             self.call_from_thread(self._took, batch, done, len(pending))
 
     def _took(self, batch: list, done: int, total: int) -> None:
-        self.workspace.take(batch, last=done >= total)
+        self.workspace.add_articles(batch, last=done >= total)
         self._refresh_list()
         listing = self._main("#articles")
         listing.border_title = "Articles" if done >= total else f"Articles · read {done:,} of {total:,}…"
@@ -257,15 +257,14 @@ class NewsreaderApp(App[None]):
                 annotation.color == wanted if wanted in COLORS else annotation.has_tag(wanted[1:])
             ):
                 continue
-            article = self.workspace.article_of(annotation)
-            quote = annotation.current_text(article.text) if article else annotation.selector.exact
+            quote = self.workspace.quote_of(annotation)
             entry = Entry(annotation, quote, f"{annotation.color}: {names[annotation.color]}")
             (orphans if annotation.orphaned else placed).append(entry)
         return placed, orphans
 
     def _refresh_notes(self) -> None:
         pane = self.notes
-        groups: list[Group] = []
+        groups: list[NoteGroup] = []
         if pane.scope == "all":
             by_article: dict[str, list[Annotation]] = {}
             for annotation in self.workspace.annotations():
@@ -275,10 +274,10 @@ class NewsreaderApp(App[None]):
                 if article.id in by_article:
                     placed, orphans = self._entries(by_article[article.id])
                     title = f"{article.meta.outlet or article.file_name} — {shorten(article.meta.title, 60)}"
-                    groups.append(Group(title, placed + orphans))
+                    groups.append(NoteGroup(title, placed + orphans))
         elif self.current is not None:
             placed, orphans = self._entries(self.workspace.annotations(self.current.id))
-            groups = [Group("", placed), Group("Orphans — not found in the current text", orphans)]
+            groups = [NoteGroup("", placed), NoteGroup("Orphans — not found in the current text", orphans)]
         label = ""
         if pane.filter is not None:
             label = (
@@ -486,8 +485,7 @@ class NewsreaderApp(App[None]):
 
     def _quote(self, annotation: Annotation | None, selection: Span | None, reader: Reader) -> str:
         if annotation is not None:
-            article = self.workspace.article_of(annotation)
-            return annotation.current_text(article.text) if article else annotation.selector.exact
+            return self.workspace.quote_of(annotation)
         if reader.article is not None and selection is not None:
             return reader.article.text[selection.start : selection.end]
         return ""
@@ -806,7 +804,7 @@ class NewsreaderApp(App[None]):
         fresh = [a.article for a in added if a.new and self.workspace.corpus.by_id(a.id) is None]
         if not fresh:
             return
-        self.workspace.take([(article, None) for article in fresh], last=False)
+        self.workspace.add_articles([(article, None) for article in fresh], last=False)
         self._unread = self._unread | {a.id for a in fresh}
         try:
             self.workspace.store.add_intake_folder(str(self._articles_folder().resolve()))

@@ -29,10 +29,10 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
@@ -225,11 +225,15 @@ def _date_token(match: re.Match[str]) -> str:
     return f" date{_MONTHS[month.lower()]:02d}{int(day):02d} "
 
 
+FigureKind = Literal["count", "money", "percent", "year", "date"]
+GroupKind = Literal["near-verbatim", "paraphrase"]  # every two passages share their wording, or not
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A number as reported: its kind, value, what it counts and where it is in the article."""
 
-    kind: str  # count, money, percent, year, date
+    kind: FigureKind
     value: float
     span: Span
     text: str  # the number as printed ("2,290", "$80 billion", "Feb. 7")
@@ -292,6 +296,7 @@ def figures(text: str, offset: int = 0) -> list[Figure]:
         if match.group("scale"):
             value *= _SCALES[match.group("scale").lower()]
         what = unit = ""
+        kind: FigureKind
         if match.group("percent"):
             kind, unit = "percent", "percent"
         elif match.group("money") or match.group("currency"):
@@ -399,7 +404,7 @@ class Group:
 
     passages: list[Passage]
     score: float  # 0-1, the mean of the links that made the group
-    kind: str  # near-verbatim or paraphrase
+    kind: GroupKind
     shared: list[str] = field(default_factory=list)  # the specific terms the links shared, rarest first
     differences: list[Difference] = field(default_factory=list)
 
@@ -552,23 +557,6 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
     singles_right = [w for w in right if w.first == w.last]
     if not singles_left or not singles_right:
         return []
-    idf = vocabulary.idf
-    postings: dict[str, list[int]] = {}
-    for j, window in enumerate(singles_right):
-        for term in window.terms:
-            postings.setdefault(term, []).append(j)
-    inter: dict[int, float] = {}  # keyed i * width + j
-    width = len(singles_right)
-    for i, window in enumerate(singles_left):
-        row = i * width
-        for term in window.terms:
-            right_ones = postings.get(term)
-            if right_ones:
-                weight = idf[term]
-                for j in right_ones:
-                    inter[row + j] = inter.get(row + j, 0.0) + weight
-    wa = [vocabulary.weight(w.terms) for w in singles_left]
-    wb = [vocabulary.weight(w.terms) for w in singles_right]
     around_left = _around(left)
     around_right = _around(right)
     judged: set[tuple[int, int]] = set()
@@ -581,11 +569,7 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
         return weight
 
     links = []
-    candidates = {
-        divmod(key, width)
-        for key, shared in inter.items()
-        if shared >= SENTENCE_CANDIDATE * min(wa[key // width], wb[key % width])
-    }
+    candidates = _sentence_candidates(singles_left, singles_right, vocabulary)
     candidates |= _figure_candidates(singles_left, singles_right)
     for i, j in sorted(candidates):
         for a in around_left[singles_left[i].first]:
@@ -606,6 +590,32 @@ def _links(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> l
                 if link is not None:
                     links.append(link)
     return links
+
+
+def _sentence_candidates(left: list[Window], right: list[Window], vocabulary: Vocabulary) -> set[tuple[int, int]]:
+    """Sentence pairs (by index) whose shared terms weigh enough, found through an inverted index."""
+    idf = vocabulary.idf
+    postings: dict[str, list[int]] = {}
+    for j, window in enumerate(right):
+        for term in window.terms:
+            postings.setdefault(term, []).append(j)
+    inter: dict[int, float] = {}  # keyed i * width + j
+    width = len(right)
+    for i, window in enumerate(left):
+        row = i * width
+        for term in window.terms:
+            right_ones = postings.get(term)
+            if right_ones:
+                weight = idf[term]
+                for j in right_ones:
+                    inter[row + j] = inter.get(row + j, 0.0) + weight
+    wa = [vocabulary.weight(w.terms) for w in left]
+    wb = [vocabulary.weight(w.terms) for w in right]
+    return {
+        divmod(key, width)
+        for key, shared in inter.items()
+        if shared >= SENTENCE_CANDIDATE * min(wa[key // width], wb[key % width])
+    }
 
 
 def _figure_candidates(left: list[Window], right: list[Window]) -> set[tuple[int, int]]:
@@ -832,7 +842,7 @@ def align(articles: Sequence[Article]) -> Alignment:
             continue
         grouped.update((w.article, w.first) for w in members)
         mine = links_of[root]
-        passages = [_passage(articles, sorted(ws, key=lambda w: w.first)) for ws in _by_article(members)]
+        passages = [_passage_spanning(articles, sorted(ws, key=lambda w: w.first)) for ws in _by_article(members)]
         shared = sorted(
             {t for link in mine for t in link.shared}, key=lambda t: (-vocabulary.idf.get(t, 0), vocabulary.display[t])
         )
@@ -850,6 +860,51 @@ def align(articles: Sequence[Article]) -> Alignment:
     return Alignment(list(articles), result, unique)
 
 
+class _SentenceLinks:
+    """The links between single sentences, looked up to judge a link of a two-sentence window."""
+
+    def __init__(self, links: list[Link]) -> None:
+        self.elsewhere: dict[tuple[int, int, int], list[tuple[float, int]]] = {}  # a sentence's scores, per article
+        self.alone: dict[tuple[int, int, int, int], float] = {}
+        self.with_figure: set[tuple[int, int, int, int]] = set()
+        for link in links:
+            a, b = link.a, link.b
+            if a.first == a.last and b.first == b.last:
+                self.elsewhere.setdefault((a.article, a.first, b.article), []).append((link.score, b.first))
+                self.elsewhere.setdefault((b.article, b.first, a.article), []).append((link.score, a.first))
+                key = (a.article, a.first, b.article, b.first)
+                self.alone[key] = link.score
+                if link.figure:
+                    self.with_figure.add(key)
+
+    def _pairs(self, link: Link) -> Iterator[tuple[int, int, int, int]]:
+        a, b = link.a, link.b
+        return ((a.article, m, b.article, n) for m in range(a.first, a.last + 1) for n in range(b.first, b.last + 1))
+
+    def best(self, link: Link) -> float:
+        """The best score of the window's sentences linked alone."""
+        return max((self.alone.get(key, 0.0) for key in self._pairs(link)), default=0.0)
+
+    def best_has_figure(self, link: Link) -> bool:
+        return any(key in self.with_figure for key in self._pairs(link))
+
+    def belongs_elsewhere(self, pair: Window, other: Window, vocabulary: Vocabulary) -> bool:
+        """Whether a sentence of ``pair`` tells another fact, found elsewhere in ``other``'s article."""
+        for sentence, terms in zip(range(pair.first, pair.last + 1), pair.parts, strict=True):
+            c, jac = _pair_overlap(terms, other.terms, vocabulary.idf)
+            best = max(
+                (
+                    score
+                    for score, n in self.elsewhere.get((pair.article, sentence, other.article), ())
+                    if not other.first <= n <= other.last
+                ),
+                default=0.0,
+            )
+            if best > (c + jac) / 2:
+                return True
+        return False
+
+
 def _prefer_single(links: list[Link], vocabulary: Vocabulary) -> list[Link]:
     """Drop a two-sentence window's link unless it beats what its sentences link to alone,
     and unless each of its sentences shares more with the other side than with anything else.
@@ -858,65 +913,20 @@ def _prefer_single(links: list[Link], vocabulary: Vocabulary) -> list[Link]:
     division had 2,290 special agents. Agents … are law enforcement officers"); when one
     sentence carries it alone, its neighbour is left to its own counterparts.
     """
-    elsewhere: dict[tuple[int, int, int], list[tuple[float, int]]] = {}
-    for link in links:
-        if link.a.first == link.a.last and link.b.first == link.b.last:
-            elsewhere.setdefault((link.a.article, link.a.first, link.b.article), []).append((link.score, link.b.first))
-            elsewhere.setdefault((link.b.article, link.b.first, link.a.article), []).append((link.score, link.a.first))
-
-    def belongs_elsewhere(pair: Window, other: Window) -> bool:
-        for sentence, terms in zip(range(pair.first, pair.last + 1), pair.parts, strict=True):
-            c, jac = _pair_overlap(terms, other.terms, vocabulary.idf)
-            best = max(
-                (
-                    score
-                    for score, n in elsewhere.get((pair.article, sentence, other.article), ())
-                    if not other.first <= n <= other.last
-                ),
-                default=0.0,
-            )
-            if best > (c + jac) / 2:
-                return True  # this sentence tells another fact, found elsewhere in that article
-        return False
-
-    alone: dict[tuple[int, int, int, int], float] = {}
-    with_figure: set[tuple[int, int, int, int]] = set()
-    for link in links:
-        if link.a.first == link.a.last and link.b.first == link.b.last:
-            key = (link.a.article, link.a.first, link.b.article, link.b.first)
-            alone[key] = link.score
-            if link.figure:
-                with_figure.add(key)
-
-    def best_has_figure(link: Link) -> bool:
-        a, b = link.a, link.b
-        return any(
-            (a.article, m, b.article, n) in with_figure
-            for m in range(a.first, a.last + 1)
-            for n in range(b.first, b.last + 1)
-        )
-
+    singles = _SentenceLinks(links)
     kept = []
     for link in links:
         a, b = link.a, link.b
         if a.first != a.last or b.first != b.last:
-            best = max(
-                (
-                    alone.get((a.article, m, b.article, n), 0.0)
-                    for m in range(a.first, a.last + 1)
-                    for n in range(b.first, b.last + 1)
-                ),
-                default=0.0,
-            )
-            if link.score < best * PAIR_GAIN and not (link.figure and not best_has_figure(link)):
+            if link.score < singles.best(link) * PAIR_GAIN and not (link.figure and not singles.best_has_figure(link)):
                 continue
-            if any(len(w.parts) == 2 and belongs_elsewhere(w, o) for w, o in ((a, b), (b, a))):
+            if any(len(w.parts) == 2 and singles.belongs_elsewhere(w, o, vocabulary) for w, o in ((a, b), (b, a))):
                 continue
         kept.append(link)
     return kept
 
 
-def _kind(passages: list[Passage]) -> str:
+def _kind(passages: list[Passage]) -> GroupKind:
     """Near-verbatim when every two passages share their wording (one may quote part of the other)."""
     texts = [normalize(p.text) for p in passages]
     for i, a in enumerate(texts):
@@ -933,7 +943,8 @@ def _by_article(members: list[Window]) -> list[list[Window]]:
     return [per[k] for k in sorted(per)]
 
 
-def _passage(articles: Sequence[Article], run: list[Window]) -> Passage:
+def _passage_spanning(articles: Sequence[Article], run: list[Window]) -> Passage:
+    """The passage a run of adjacent windows of one article covers, first to last."""
     article = articles[run[0].article]
     span = Span(run[0].span.start, run[-1].span.end)
     return Passage(run[0].article, run[0].first, run[-1].last, span, article.text[span.start : span.end])
@@ -983,16 +994,16 @@ def _unique_passages(articles: Sequence[Article], units: list[Window], grouped: 
     for unit in units:
         if (unit.article, unit.first) in grouped:
             if run:
-                passages.append(_passage(articles, run))
+                passages.append(_passage_spanning(articles, run))
             run = []
             continue
         same_paragraph = run and "\n" not in articles[unit.article].text[run[-1].span.end : unit.span.start]
         if run and (unit.first != run[-1].last + 1 or not same_paragraph):
-            passages.append(_passage(articles, run))
+            passages.append(_passage_spanning(articles, run))
             run = []
         run.append(unit)
     if run:
-        passages.append(_passage(articles, run))
+        passages.append(_passage_spanning(articles, run))
     return passages
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tui.core.anchoring import AnchorState, Selector
 from tui.core.cleaning import clean_line, clean_text
@@ -174,7 +175,7 @@ class Annotation:
         }
 
     @classmethod
-    def from_doc(cls, doc: dict) -> Annotation:
+    def from_doc(cls, doc: Mapping[str, Any]) -> Annotation:
         selector = Selector.from_dict(doc["selector"])
         anchor = doc.get("anchor") or {}
         return cls(

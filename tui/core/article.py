@@ -234,6 +234,13 @@ def shorten(text: str, limit: int = _TITLE_MAX) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:—-") + "…"
 
 
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters on one line, the last an ellipsis when cut: for a quote or an
+    outlet's name, where every character counts and a word boundary may be far back."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _title_from(first_paragraph: str) -> str:
     """A title from the lede: its first clause if that reads as a headline, else shortened."""
     from sentencex import segment  # only parsing a file needs it: an article listed from the index does not
@@ -257,13 +264,27 @@ class Parsed:
 
 def parse(raw: str) -> Parsed:
     """Clean ``raw`` file text and infer its metadata (the order is in the README's Articles section)."""
-    warnings: list[str] = []
     text = clean_text(raw)
     found, text, warning = _front_matter(text)
-    if warning:
-        warnings.append(warning)
+    header, text = _header(text)
+    text, figures, image_hosts = _images(text)
+    head = text[:_LEDE_WINDOW]  # the lede is near the top; no need to split a 5 MB text for it
+    paras = [p for p in paragraphs(head) if p not in figures]
+    lede = text[paras[0].start : paras[0].end] if paras else ""
+    outlet, via, lede = _outlet(text, lede, image_hosts)
+    inferred = Metadata(
+        title=found.get("title") or header.get("title") or (_title_from(lede) if lede else ""),
+        outlet=found.get("outlet") or outlet or host_outlet(found.get("url", "")),
+        author=found.get("author") or header.get("author", ""),
+        date=found.get("date") or header.get("date", ""),
+        url=found.get("url", ""),
+        via=found.get("via") or via,
+    )
+    return Parsed(text=text, inferred=inferred, figures=figures, warnings=(warning,) if warning else ())
 
-    # Header lines at the top: "date … By …", a Markdown H1, a byline.
+
+def _header(text: str) -> tuple[dict[str, str], str]:
+    """Header lines at the top ("date … By …", a Markdown H1, a byline): what they say, and the text after."""
     header: dict[str, str] = {}
     body_start = 0
     for _ in range(8):
@@ -283,17 +304,20 @@ def parse(raw: str) -> Parsed:
         body_start = end + 1
         if end == len(text):
             break
-    text = text[body_start:]
+    return header, text[body_start:]
 
-    # Markdown image lines become a short placeholder; remember their hosts.
-    image_hosts = [urlparse(m.group(2)).hostname or "" for m in _IMAGE_LINE.finditer(text)]
+
+def _images(text: str) -> tuple[str, tuple[Span, ...], list[str]]:
+    """Markdown image lines made a short placeholder: the text, the placeholders' spans, the images' hosts."""
+    hosts = [urlparse(m.group(2)).hostname or "" for m in _IMAGE_LINE.finditer(text)]
     text = _IMAGE_LINE.sub(_image_placeholder, text).rstrip()
     figures = tuple(Span(m.start(), m.end()) for m in re.finditer(r"(?m)^\[image: [^\n]*\]$", text))
+    return text, figures, hosts
 
-    head = text[:_LEDE_WINDOW]  # the lede is near the top; no need to split a 5 MB text for it
-    paras = [p for p in paragraphs(head) if p not in figures]
-    lede = text[paras[0].start : paras[0].end] if paras else ""
 
+def _outlet(text: str, lede: str, image_hosts: list[str]) -> tuple[str, str, str]:
+    """The outlet (a wire's dateline, "viewed by …", else the images' host), the outlet it came via,
+    and the lede without its dateline."""
     outlet = ""
     if m := _DATELINE.match(lede):
         outlet = _WIRES.get(m.group("wire").lower(), "")
@@ -311,16 +335,7 @@ def parse(raw: str) -> Parsed:
         outlet = image_outlet
     elif image_outlet and image_outlet != outlet:
         via = image_outlet
-
-    inferred = Metadata(
-        title=found.get("title") or header.get("title") or (_title_from(lede) if lede else ""),
-        outlet=found.get("outlet") or outlet or host_outlet(found.get("url", "")),
-        author=found.get("author") or header.get("author", ""),
-        date=found.get("date") or header.get("date", ""),
-        url=found.get("url", ""),
-        via=found.get("via") or via,
-    )
-    return Parsed(text=text, inferred=inferred, figures=figures, warnings=tuple(warnings))
+    return outlet, via, lede
 
 
 @dataclass

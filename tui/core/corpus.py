@@ -110,14 +110,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, f"not valid UTF-8; decoded as {encoding}"
 
 
-class Found(NamedTuple):
+class ArticleFile(NamedTuple):
     """A file to load, and its resolved path (how the cache and annotations know it)."""
 
     path: Path
     real: str
 
 
-def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[Found], list[Notice]]:
+def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[list[ArticleFile], list[Notice]]:
     """Article files under ``paths`` (recursively), in a stable order, plus notices.
 
     Symlinked folders are followed once (a loop is reported, not walked forever);
@@ -125,14 +125,14 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     Raises ``UsageError`` for a path that does not exist.
     """
     excluded = {os.path.realpath(p) for p in exclude}
-    files: list[Found] = []
+    files: list[ArticleFile] = []
     notices: list[Notice] = []
     seen_files: set[str] = set()
 
     def add(path: Path, real: str) -> None:
         if real not in seen_files:
             seen_files.add(real)
-            files.append(Found(path, real))
+            files.append(ArticleFile(path, real))
 
     def walk_error(error: OSError) -> None:
         notices.append(Notice(Path(error.filename or ""), f"cannot read folder: {error.strerror}", True))
@@ -164,7 +164,7 @@ def discover(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> tuple[li
     return files, notices
 
 
-def _read_found(found: Found) -> tuple[Article | None, Notice | None]:
+def _read_file(found: ArticleFile) -> tuple[Article | None, Notice | None]:
     article, notice = read_article(found.path)
     if article is not None:
         article.location = found.real
@@ -175,11 +175,11 @@ PARALLEL_FROM = 400  # files to read before it pays to start worker processes
 _CHUNK = 100
 
 
-def _read_chunk(chunk: list[Found]) -> list[tuple[Article | None, Notice | None]]:
-    return [_read_found(found) for found in chunk]
+def _read_chunk(chunk: list[ArticleFile]) -> list[tuple[Article | None, Notice | None]]:
+    return [_read_file(found) for found in chunk]
 
 
-def _read_all(files: list[Found]) -> Iterator[tuple[Article | None, Notice | None]]:
+def _read_all(files: list[ArticleFile]) -> Iterator[tuple[Article | None, Notice | None]]:
     """Read and parse ``files``, in order; many of them in worker processes, one per other core.
 
     Parsing is pure Python (cleaning, metadata, ids), so on a new folder of 10,000 files
@@ -187,13 +187,13 @@ def _read_all(files: list[Found]) -> Iterator[tuple[Article | None, Notice | Non
     """
     workers = min((os.cpu_count() or 1) - 1, 4)  # one core stays with this process: it writes the index
     if len(files) < PARALLEL_FROM or workers < 1:
-        yield from map(_read_found, files)
+        yield from map(_read_file, files)
         return
     import multiprocessing  # only a big first read needs them (they cost a listing 25 ms to import)
     from concurrent.futures import ProcessPoolExecutor
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_read_found, files)
+        yield from map(_read_file, files)
         return
     chunks = [files[start : start + _CHUNK] for start in range(0, len(files), _CHUNK)]
     context = multiprocessing.get_context("fork")  # no re-import: the children start at once
@@ -247,7 +247,7 @@ class Corpus:
 
     articles: list[Article] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-    pending: list[tuple[Found, os.stat_result]] = field(default_factory=list)  # files still to read
+    pending: list[tuple[ArticleFile, os.stat_result]] = field(default_factory=list)  # files still to read
     _index: dict[str, Article] = field(default_factory=dict, repr=False)
     _locations: dict[str, Article] = field(default_factory=dict, repr=False)
     _order: dict[str, int] = field(default_factory=dict, repr=False)  # discovery order, by resolved path
@@ -270,7 +270,7 @@ class Corpus:
         files, notices = discover(paths, exclude=exclude)
         corpus = cls(notices=notices)
         corpus._order = {found.real: n for n, found in enumerate(files)}
-        listed: list[tuple[Found, Article | None]] = []  # in the order found; None: to be read
+        listed: list[tuple[ArticleFile, Article | None]] = []  # in the order found; None: to be read
         for found in files:
             try:
                 stat = os.stat(found.path)
@@ -291,10 +291,10 @@ class Corpus:
         return corpus
 
     @staticmethod
-    def read_pending(pending: list[tuple[Found, os.stat_result]], batch: int = 200) -> Iterator[list[tuple]]:
+    def read_pending(pending: list[tuple[ArticleFile, os.stat_result]], batch: int = 200) -> Iterator[list[tuple]]:
         """Read deferred files in batches (no shared state: safe in a worker thread)."""
         for start in range(0, len(pending), batch):
-            yield [_read_found(found) for found, _ in pending[start : start + batch]]
+            yield [_read_file(found) for found, _ in pending[start : start + batch]]
 
     def add(self, article: Article | None, notice: Notice | None, *, cache: ArticleCache | None = None) -> bool:
         """Take one loaded file; False if it was skipped or a duplicate."""

@@ -3,7 +3,8 @@
 Every exported passage is checked against the article's current text: the
 blockquote shows the article's words as they are now, and a passage whose words
 changed since it was annotated is marked (and counted, so the CLI can fail with
-``--strict``). Orders are fixed so repeated exports diff cleanly.
+``--strict``). Orders are fixed so repeated exports diff cleanly. Reading W3C JSON
+back is ``tui.core.importing``.
 """
 
 from __future__ import annotations
@@ -18,16 +19,15 @@ from typing import Any
 import orjson
 import yaml
 
-from tui.core.anchoring import AnchorState, Selector, anchor
-from tui.core.annotation import COLORS, DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, clean_tags, now, tag_key
+from tui.core.anchoring import AnchorState
+from tui.core.annotation import DEFAULT_COLOR_NAMES, HIGHLIGHT_HEX, Annotation, tag_key
 from tui.core.article import METADATA_FIELDS, Article
-from tui.core.cleaning import clean_line, clean_text
-from tui.core.errors import UsageError
 from tui.core.workspace import Workspace, display_path
 
 ARTICLE_URN = "urn:newsreader:article:"
 CHANGED_WARNING = "⚠ *The article's text changed here since this was annotated. The passage as annotated:*"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+MOVED_TO_IMPORTING = ("ImportReport", "Imported", "import_annotations", "parse_w3c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +83,7 @@ def collect(workspace: Workspace, scope: Scope) -> list[Item]:
     for annotation in workspace.annotations():
         if not scope.admits(annotation):
             continue
-        article = workspace.article_of(annotation)
-        quote = annotation.current_text(article.text) if article is not None else annotation.selector.exact
-        items.append(Item(annotation, article, quote))
+        items.append(Item(annotation, workspace.article_of(annotation), workspace.quote_of(annotation)))
     items.sort(
         key=lambda i: (
             order.get(i.annotation.article_id, len(order)),
@@ -168,7 +166,7 @@ def tag_label(tag: str) -> str:
     return f"#{safe}"
 
 
-_PLAIN_URL = re.compile(r"https?://[^\s<>\\`]+")
+PLAIN_URL = re.compile(r"https?://[^\s<>\\`]+")
 
 
 def accessed(items: Iterable[Item]) -> dict[str, str]:
@@ -187,7 +185,7 @@ def _citation(article: Article | None, annotation: Annotation, day: str) -> str:
         return escape_inline(f"article not loaded in this session · {display_path(annotation.path)}")
     parts = [escape_inline(p) for p in (article.citation(), display_path(article.path)) if p]
     if url := article.meta.url:
-        parts.append(f"<{url}>" if _PLAIN_URL.fullmatch(url) else escape_inline(url))
+        parts.append(f"<{url}>" if PLAIN_URL.fullmatch(url) else escape_inline(url))
     if day:
         parts.append(f"accessed {day}")
     return " · ".join(parts)
@@ -293,7 +291,7 @@ def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "
         "modified": a.updated,
         "target": {
             "type": "SpecificResource",
-            "source": (meta.url if meta and _PLAIN_URL.fullmatch(meta.url) else ARTICLE_URN + a.article_id),
+            "source": (meta.url if meta and PLAIN_URL.fullmatch(meta.url) else ARTICLE_URN + a.article_id),
             "styleClass": f"newsreader-{a.color}",
             "selector": [
                 {
@@ -352,153 +350,6 @@ def w3c(items: Sequence[Item], *, scope: Scope, edits: dict[str, dict[str, str]]
     return orjson.dumps(collection, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
-# --- import -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Imported:
-    """An annotation read from a W3C document, before it is placed in an article."""
-
-    id: str
-    article_id: str
-    path: str
-    selector: Selector
-    color: str
-    tags: tuple[str, ...]
-    note: str
-    created: str
-    updated: str
-    url: str = ""  # the target's source when it is a web address
-    edits: dict[str, str] = field(default_factory=dict)  # the user's metadata edits to the article
-
-
-def _edits(article: dict) -> dict[str, str]:
-    """The metadata edits an export carried (``newsreader.article.edited``), cleaned."""
-    edited = article.get("edited")
-    if not isinstance(edited, dict):
-        return {}
-    return {
-        name: clean_line(value) for name, value in edited.items() if name in METADATA_FIELDS and isinstance(value, str)
-    }
-
-
-def _items_of(document: Any) -> list[Any]:
-    if isinstance(document, list):
-        return document
-    if not isinstance(document, dict):
-        raise UsageError("expected a W3C Annotation, a list of them, or an AnnotationCollection")
-    if document.get("type") == "AnnotationCollection" or "first" in document or "items" in document:
-        page = document.get("first") or {}
-        items = document.get("items") if "items" in document else page.get("items") if isinstance(page, dict) else None
-        if not isinstance(items, list):
-            raise UsageError("AnnotationCollection has no items list (expected first.items)")
-        return items
-    return [document]
-
-
-def _local_id(value: Any, fallback: str) -> str:
-    """Our annotation id for a W3C id: the UUID of ``urn:uuid:…``, else a stable UUID of the id."""
-    text = str(value or fallback)
-    if text.startswith("urn:uuid:"):
-        try:
-            return uuid.UUID(text[9:]).hex
-        except ValueError:
-            pass
-    if text.startswith("urn:newsreader:annotation:"):
-        return text.rsplit(":", 1)[1]
-    return uuid.uuid5(uuid.NAMESPACE_URL, text).hex
-
-
-def parse_w3c(data: bytes) -> list[Imported]:
-    """Read annotations from W3C JSON; ``UsageError`` naming the first problem (nothing partial)."""
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as error:
-        raise UsageError(f"not valid JSON ({error})") from None
-    imported = []
-    for number, item in enumerate(_items_of(document), 1):
-        where = f"annotation {number}"
-        if not isinstance(item, dict) or "Annotation" not in (
-            item.get("type") if isinstance(item.get("type"), list) else [item.get("type")]
-        ):
-            raise UsageError(f"{where}: not an object with type Annotation")
-        target = item.get("target")
-        target = target[0] if isinstance(target, list) and target else target
-        if not isinstance(target, dict):
-            raise UsageError(f"{where}: target must be a SpecificResource with selectors")
-        selectors = target.get("selector")
-        selectors = selectors if isinstance(selectors, list) else [selectors]
-        quote = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextQuoteSelector"), None)
-        position = next((s for s in selectors if isinstance(s, dict) and s.get("type") == "TextPositionSelector"), None)
-        if quote is None or not isinstance(quote.get("exact"), str) or not quote["exact"]:
-            raise UsageError(f"{where}: needs a TextQuoteSelector with a non-empty exact quote")
-        context = {part: quote.get(part) or "" for part in ("prefix", "suffix")}  # null: none given
-        if not all(isinstance(text, str) for text in context.values()):
-            raise UsageError(f"{where}: TextQuoteSelector prefix and suffix must be text")
-        start, end = _position(position, where)
-        bodies = item.get("body") or []
-        bodies = bodies if isinstance(bodies, list) else [bodies]
-        notes = [
-            str(b.get("value", ""))
-            for b in bodies
-            if isinstance(b, dict) and b.get("purpose") in ("commenting", "describing")
-        ]
-        tags = [str(b.get("value", "")) for b in bodies if isinstance(b, dict) and b.get("purpose") == "tagging"]
-        if isinstance(item.get("bodyValue"), str):
-            notes.append(item["bodyValue"])
-        extra = item.get("newsreader") if isinstance(item.get("newsreader"), dict) else {}
-        article = extra.get("article") if isinstance(extra.get("article"), dict) else {}
-        source = target.get("source")
-        source = source.get("id") if isinstance(source, dict) else source
-        article_id = str(
-            article.get("id") or (source[len(ARTICLE_URN) :] if str(source).startswith(ARTICLE_URN) else "")
-        )
-        color = extra.get("color") or str(target.get("styleClass", "")).removeprefix("newsreader-")
-        exact = clean_text(quote["exact"])
-        if not exact.strip():
-            raise UsageError(f"{where}: the TextQuoteSelector's exact quote is only control characters")
-        imported.append(
-            Imported(
-                id=_local_id(item.get("id"), f"{source}#{quote['exact']}"),
-                article_id=clean_line(article_id, 64),
-                path=str(article.get("path") or ""),
-                selector=Selector(exact, clean_text(context["prefix"]), clean_text(context["suffix"]), start, end),
-                color=color if color in COLORS else "yellow",
-                tags=clean_tags(tags),
-                note=clean_text("\n\n".join(n for n in notes if n)),
-                created=clean_line(item.get("created") or "", 40),
-                updated=clean_line(item.get("modified") or item.get("created") or "", 40),
-                url=clean_line(source, 2000) if isinstance(source, str) and _PLAIN_URL.fullmatch(source) else "",
-                edits=_edits(article),
-            )
-        )
-    return imported
-
-
-POSITION_MAX = 2**53  # characters; past this a position is not a position in any article
-
-
-def _position(selector: dict | None, where: str) -> tuple[int, int]:
-    """A TextPositionSelector's start and end; (-1, -1) (anchor by quote) when absent or negative.
-
-    A value that is not a whole number, or past any article's length, is bad input.
-    """
-    if selector is None:
-        return -1, -1
-    values = []
-    for part in ("start", "end"):
-        value = given = selector.get(part)
-        if isinstance(value, float) and value.is_integer():  # JSON gives 2**64 and 1e300 as floats
-            value = int(value) if abs(value) <= POSITION_MAX else POSITION_MAX + 1
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise UsageError(f"{where}: TextPositionSelector {part} must be a whole number, not {value!r:.40}")
-        if value > POSITION_MAX:
-            raise UsageError(f"{where}: TextPositionSelector {part} {given:.3g} is beyond any article's length")
-        values.append(value)
-    start, end = values
-    return (start, end) if 0 <= start <= end else (-1, -1)
-
-
 # --- tag × outlet overview --------------------------------------------------------------
 
 
@@ -542,103 +393,10 @@ def overview_markdown(view: Overview) -> str:
     return "\n".join([head, rule, *rows]) + "\n"
 
 
-@dataclass
-class ImportReport:
-    """What an import did (or, dry, would do)."""
+def __getattr__(name: str) -> Any:
+    """The import half used to live here: its names stay importable from this module."""
+    if name in MOVED_TO_IMPORTING:
+        from tui.core import importing
 
-    anchored: int = 0
-    reanchored: int = 0
-    orphaned: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    repeated: int = 0  # entries whose id came earlier in the same file
-    metadata: int = 0  # articles whose metadata edits were restored
-
-    def __str__(self) -> str:
-        text = (
-            f"{self.anchored} anchored, {self.reanchored} re-anchored, {self.orphaned} orphaned; "
-            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged"
-        )
-        if self.metadata:
-            text += f"; metadata edits restored for {self.metadata} article(s)"
-        if self.repeated:
-            text += f"; {self.repeated} repeated id(s) in the file counted once (the last one kept)"
-        return text
-
-
-def _article_for(workspace: Workspace, imported: Imported) -> Article | None:
-    """The imported annotation's article: by id, by path, else the one article quoting it."""
-    corpus = workspace.corpus
-    article = corpus.by_id(imported.article_id) if imported.article_id else None
-    if article is None and imported.path:
-        article = corpus.by_location(imported.path)
-    if article is None and imported.url:
-        with_url = [a for a in corpus.articles if a.meta.url == imported.url]
-        article = with_url[0] if len(with_url) == 1 else None
-    if article is None:
-        holders = [a for a in corpus.articles if imported.selector.exact in a.text]
-        article = holders[0] if len(holders) == 1 else None
-    return article
-
-
-def import_annotations(
-    workspace: Workspace, imported: Sequence[Imported], *, dry_run: bool, label: str
-) -> ImportReport:
-    """Place each imported annotation in the loaded articles and store it (one undoable change).
-
-    Ids are kept, so importing the same file again updates nothing and duplicates nothing.
-    """
-    unique = list({entry.id: entry for entry in imported}.values())
-    report = ImportReport(repeated=len(imported) - len(unique))
-    changed: list[Annotation] = []
-    stored = workspace.store.overrides()
-    edits: dict[str, dict[str, str]] = {}
-    for entry in unique:
-        article = _article_for(workspace, entry)
-        article_id = article.id if article is not None else entry.article_id
-        if entry.edits and article_id:
-            merged = {**stored.get(article_id, {}), **edits.get(article_id, {}), **entry.edits}
-            if merged != stored.get(article_id, {}):
-                edits[article_id] = merged
-        result = anchor(article.text, entry.selector) if article is not None else None
-        selector = entry.selector
-        if selector.start < 0 and result is not None and result.span is not None:
-            selector = Selector(selector.exact, selector.prefix, selector.suffix, *result.span)
-        state = result.state if result is not None else AnchorState.ORPHANED
-        span = result.span if result is not None and result.span is not None else (-1, -1)
-        stamp = now()
-        annotation = Annotation(
-            id=entry.id,
-            article_id=article.id if article is not None else entry.article_id,
-            path=article.location if article is not None else entry.path,
-            selector=selector,
-            color=entry.color,
-            tags=entry.tags,
-            note=entry.note,
-            created=entry.created or stamp,
-            updated=entry.updated or entry.created or stamp,
-            state=state,
-            start=span[0],
-            end=span[1],
-        )
-        report.anchored += state is AnchorState.ANCHORED
-        report.reanchored += state is AnchorState.REANCHORED
-        report.orphaned += state is AnchorState.ORPHANED
-        existing = workspace.store.annotation(annotation.id)
-        if existing is None:
-            report.new += 1
-            changed.append(annotation)
-        elif existing.to_doc() == annotation.to_doc():
-            report.unchanged += 1
-        else:
-            report.updated += 1
-            changed.append(annotation)
-    report.metadata = len(edits)
-    if (changed or edits) and not dry_run:
-        with workspace.store.change(label) as change:
-            for annotation in changed:
-                change.put(annotation)
-            for article_id, values in edits.items():
-                change.set_overrides(article_id, values)
-    return report
+        return getattr(importing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -239,27 +239,7 @@ def refresh(feed: Feed, intake: Intake, *, progress: Progress | None = None) -> 
     for number, item in enumerate(parsed.items):
         if progress:
             progress(item.hints.title or item.link, number, total)
-        if item.id in seen:
-            report.known += 1
-            continue
-        try:
-            if not item.link:
-                raise WorkFailed("the item has no link")
-            added = intake.add_url(item.link, hints=item.hints)
-        except NewsreaderError as error:
-            report.failed += 1
-            report.reasons.append(_reason(str(error), item.link))
-            continue
-        except Exception as error:  # one bad page never stops the refresh
-            report.failed += 1
-            report.reasons.append(f"{printable(item.link)}: unexpected error ({type(error).__name__})")
-            continue
-        seen[item.id] = None
-        if added.new:
-            report.new += 1
-            report.added.append(added)
-        else:
-            report.known += 1
+        _add_item(item, intake, report, seen)
     if progress:
         progress("", total, total)
     kept = tuple(list(seen)[-SEEN_MAX:])
@@ -275,6 +255,31 @@ def refresh(feed: Feed, intake: Intake, *, progress: Progress | None = None) -> 
         last_modified=validators.get("last_modified", ""),
     )
     return report, state
+
+
+def _add_item(item: Item, intake: Intake, report: Report, seen: dict[str, None]) -> None:
+    """Add one item of the feed unless seen before (then it joins ``seen``); the report counts the outcome."""
+    if item.id in seen:
+        report.known += 1
+        return
+    try:
+        if not item.link:
+            raise WorkFailed("the item has no link")
+        added = intake.add_url(item.link, hints=item.hints)
+    except NewsreaderError as error:
+        report.failed += 1
+        report.reasons.append(_reason(str(error), item.link))
+        return
+    except Exception as error:  # one bad page never stops the refresh
+        report.failed += 1
+        report.reasons.append(f"{printable(item.link)}: unexpected error ({type(error).__name__})")
+        return
+    seen[item.id] = None
+    if added.new:
+        report.new += 1
+        report.added.append(added)
+    else:
+        report.known += 1
 
 
 def _reason(message: str, url: str) -> str:

@@ -168,38 +168,9 @@ def fetch(
     deadline = time.monotonic() + timeout
     try:
         with http.stream("GET", url, headers=headers, timeout=timeout) as response:
-            final = str(response.url)
             if response.status_code == 304:
-                return Fetched(final, not_modified=True, etag=etag, last_modified=last_modified)
-            if response.status_code >= 400:
-                phrase = response.reason_phrase or ""
-                raise FetchFailed(f"{shown}: HTTP {response.status_code} {printable(phrase)}".rstrip())
-            mime, _, params = response.headers.get("content-type", "").partition(";")
-            mime = mime.strip().lower()
-            if accept is not None and mime and mime not in accept:
-                raise FetchFailed(f"{shown}: not a web page (content type {printable(mime)[:60]})")
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchFailed(f"{shown}: larger than {max_bytes / 2**20:g} MB; not fetched")
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchFailed(f"{shown}: larger than {max_bytes / 2**20:g} MB; not fetched")
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("transfer too slow")
-                chunks.append(chunk)
-            charset = ""
-            if m := re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE):
-                charset = m.group(1)
-            return Fetched(
-                final,
-                b"".join(chunks),
-                mime,
-                charset,
-                response.headers.get("etag", ""),
-                response.headers.get("last-modified", ""),
-            )
+                return Fetched(str(response.url), not_modified=True, etag=etag, last_modified=last_modified)
+            return _read_response(response, shown, accept=accept, max_bytes=max_bytes, deadline=deadline)
     except httpx.TimeoutException:
         raise FetchFailed(f"{shown}: timed out after {timeout:g} s") from None
     except httpx.TooManyRedirects:
@@ -212,6 +183,43 @@ def fetch(
     finally:
         if own:
             http.close()
+
+
+def _read_response(
+    response: httpx.Response, shown: str, *, accept: Iterable[str] | None, max_bytes: int, deadline: float
+) -> Fetched:
+    """The response's body, read within the limits; ``FetchFailed`` for an error status or a body we do not take."""
+    import httpx
+
+    if response.status_code >= 400:
+        phrase = response.reason_phrase or ""
+        raise FetchFailed(f"{shown}: HTTP {response.status_code} {printable(phrase)}".rstrip())
+    mime, _, params = response.headers.get("content-type", "").partition(";")
+    mime = mime.strip().lower()
+    if accept is not None and mime and mime not in accept:
+        raise FetchFailed(f"{shown}: not a web page (content type {printable(mime)[:60]})")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchFailed(f"{shown}: larger than {max_bytes / 2**20:g} MB; not fetched")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchFailed(f"{shown}: larger than {max_bytes / 2**20:g} MB; not fetched")
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("transfer too slow")
+        chunks.append(chunk)
+    charset = ""
+    if m := re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE):
+        charset = m.group(1)
+    return Fetched(
+        str(response.url),
+        b"".join(chunks),
+        mime,
+        charset,
+        response.headers.get("etag", ""),
+        response.headers.get("last-modified", ""),
+    )
 
 
 # --- decoding and extraction -----------------------------------------------------------------

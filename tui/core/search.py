@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from tui.core.passages import Span, whole_graphemes
 
@@ -196,11 +197,14 @@ def _at_word_start(text: str, index: int) -> bool:
     return index == 0 or not (text[index - 1].isalnum() and text[index].isalnum())
 
 
+HitKind = Literal["text", "annotation"]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A paragraph (or an annotation) holding every term of a query."""
 
-    kind: str  # text, or annotation
+    kind: HitKind
     key: str  # the article id, or the annotation id
     span: Span  # the first term's match, in the article's text (or the annotation's quote)
     paragraph: Span  # the paragraph it is in
@@ -223,7 +227,7 @@ class FoldedTexts:
             offset += len(folded) + 1
         self.blob = "\x00".join(parts)
 
-    def search(self, query: str, kind: str = "text") -> Iterator[Hit]:
+    def search(self, query: str, kind: HitKind = "text") -> Iterator[Hit]:
         """Paragraphs holding every term, in order, as they are found."""
         wanted = terms(query)
         if not wanted:

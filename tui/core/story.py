@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui.core.alignment import Alignment, Passage
+from tui.core.alignment import Alignment, GroupKind, Passage
 
 EXCERPT = 160  # characters of a passage shown in a cell
 MISSING = "—"
@@ -46,7 +46,7 @@ class Row:
     """A linked group as a table row: a cell per outlet (None where it has no passage)."""
 
     group: int  # index into Alignment.groups
-    kind: str
+    kind: GroupKind
     cells: tuple[Cell | None, ...]
     differences: tuple[str, ...]  # "2,100 officers (NYT) vs 2,290 special agents (Post)"
     shared: tuple[str, ...]

@@ -193,7 +193,7 @@ class Workspace:
             raise
         return workspace
 
-    def take(self, loaded: list[tuple[Article | None, Notice | None]], *, last: bool) -> int:
+    def add_articles(self, loaded: list[tuple[Article | None, Notice | None]], *, last: bool) -> int:
         """Add articles read late (see ``Corpus.read_pending``); on the last batch, save the
         cache and anchor their annotations. Returns how many articles were added."""
         overrides = self.store.overrides()
@@ -253,6 +253,12 @@ class Workspace:
 
     def article_of(self, annotation: Annotation) -> Article | None:
         return self.corpus.by_id(annotation.article_id)
+
+    def quote_of(self, annotation: Annotation) -> str:
+        """The passage as its article reads now; the stored quote for an orphan, or when the article
+        is not loaded, so the notes pane, the dialogs and exports show the same words."""
+        article = self.article_of(annotation)
+        return annotation.current_text(article.text) if article is not None else annotation.selector.exact
 
     def search(self, query: str, *, annotations: bool = True) -> Iterator[Found]:
         """Paragraphs of the articles (best first), then annotations, holding every term of ``query``.

@@ -6,20 +6,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
+from tui.app.screens.dialog import Dialog
 from tui.app.typeahead import KeepsTypeahead
 from tui.app.widgets.field import Field
 from tui.core.annotation import complete_tag, parse_tags
+from tui.core.article import clip
 
 
 def quote_line(quote: str, limit: int = 200) -> Content:
-    text = " ".join(quote.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return Content.assemble(("“", "$text-muted"), (text, "italic"), ("”", "$text-muted"))
+    return Content.assemble(("“", "$text-muted"), (clip(quote, limit), "italic"), ("”", "$text-muted"))
 
 
 class TagSuggester(Suggester):
@@ -52,10 +50,8 @@ class TagInput(Field):
             self.screen.focus_next()
 
 
-class TagScreen(ModalScreen[tuple[str, ...] | None]):
+class TagScreen(Dialog[tuple[str, ...]]):
     """Edit the comma-separated tags of a passage; returns the tags or None."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, quote: str, tags: tuple[str, ...], known: list[str]) -> None:
         super().__init__()
@@ -79,22 +75,16 @@ class TagScreen(ModalScreen[tuple[str, ...] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(parse_tags(event.value, self.known))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class NoteArea(KeepsTypeahead, TextArea):
     """ctrl+s and escape act as typed (``KeepsTypeahead``): keys typed after them are not typed
     into the note."""
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str]):
     """Write or edit a multi-line note; ctrl+s saves, escape cancels."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save note"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save note")]
 
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()
@@ -131,4 +121,4 @@ class NoteScreen(ModalScreen[str | None]):
             self._warned = True
             self.notify("The note has changes: cancel again to discard them, ctrl+s saves.", severity="warning")
             return
-        self.dismiss(None)
+        super().action_cancel()

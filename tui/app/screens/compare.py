@@ -10,7 +10,7 @@ group are flagged in every column that has them; ``w`` says why a group was link
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tui.core.alignment import Alignment, Group
 
 GUTTER = 5
+Mirrored = Literal["highlight", "tag"]  # what H and T do to a passage and its counterparts
 
 
 class CompareReader(Reader):
@@ -60,7 +61,7 @@ class CompareScreen(Screen[None]):
     class MirrorRequested(Message):
         """Annotate a passage and its counterparts in the other columns, each in its own article."""
 
-        def __init__(self, action: str, passages: list[Counterpart]) -> None:
+        def __init__(self, action: Mirrored, passages: list[Counterpart]) -> None:
             super().__init__()
             self.action = action
             self.passages = passages
@@ -149,7 +150,7 @@ class CompareScreen(Screen[None]):
     def _focused_column(self) -> int:
         focused = self.focused
         for number, reader in enumerate(self.readers):
-            if focused is reader or (focused is not None and reader.parent is focused.parent.parent):
+            if focused is not None and reader.parent in focused.ancestors_with_self:  # the reader or its find bar
                 return number
         return 0
 
@@ -224,7 +225,7 @@ class CompareScreen(Screen[None]):
         text = f" only in one source (◆): {counts}" if self.show_unique else " unique passages hidden"
         self.query_one("#compare-summary", Static).update(Content(text))
 
-    def action_mirror(self, action: str) -> None:
+    def action_mirror(self, action: Mirrored) -> None:
         column = self._focused_column()
         reader = self.readers[column]
         offset = reader.selection.start if reader.selection else reader.cursor

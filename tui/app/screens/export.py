@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, RadioButton, RadioSet, Select, Static
 
+from tui.app.screens.dialog import Dialog
 from tui.app.widgets.field import Field
 from tui.core.annotation import COLORS
 
@@ -24,13 +25,29 @@ if TYPE_CHECKING:
     from tui.core.export import Overview
 
 
+class ScopeKind(StrEnum):
+    """What to export; each is the id of its radio button."""
+
+    ARTICLE = "article"
+    TAG = "tag"
+    COLOR = "color"
+    ALL = "all"
+
+
+class ExportFormat(StrEnum):
+    """How to write it; each is the id of its radio button."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
     """What the user chose: a scope (kind and value), a format and a file."""
 
-    kind: str  # article, tag, color, all
-    value: str  # the tag or color; the article id for "article"
-    format: str  # markdown or json
+    kind: ScopeKind
+    value: str  # the tag or color; the article id for an article
+    format: ExportFormat
     path: Path
 
 
@@ -38,11 +55,38 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "export"
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(Dialog[None]):
     """Pick the scope, the format and the file; ``write`` (the app's) writes it, and the dialog
     closes once it is written, or stays open with the reason it could not be."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "export", "Export")]
+    DEFAULT_CSS = """
+    #export-error {
+        display: none;
+    }
+
+    .export-row {
+        height: auto;
+    }
+
+    #scope {
+        width: 1fr;
+        margin-right: 1;
+    }
+
+    .export-choices {
+        width: 1fr;
+        height: auto;
+    }
+
+    #format {
+        layout: horizontal;
+        width: auto;
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
+    BINDINGS = [Binding("ctrl+s", "export", "Export")]
 
     def __init__(
         self,
@@ -92,28 +136,30 @@ class ExportScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._suggest_path()
 
-    def _choice(self) -> tuple[str, str, str]:
+    def _choice(self) -> tuple[ScopeKind, str, ExportFormat]:
         scope = self.query_one("#scope", RadioSet).pressed_button
-        kind = scope.id if scope is not None and scope.id else "all"
+        kind = ScopeKind(scope.id) if scope is not None and scope.id else ScopeKind.ALL
         value = ""
-        if kind == "tag":
+        if kind is ScopeKind.TAG:
             chosen = self.query_one("#tag-choice", Select).value
             value = "" if chosen is Select.BLANK else str(chosen)
-        elif kind == "color":
+        elif kind is ScopeKind.COLOR:
             value = str(self.query_one("#color-choice", Select).value)
-        elif kind == "article":
+        elif kind is ScopeKind.ARTICLE:
             value = self.article_id or ""
         pressed = self.query_one("#format", RadioSet).pressed_button
-        return kind, value, pressed.id if pressed is not None and pressed.id else "markdown"
+        return kind, value, ExportFormat(pressed.id) if pressed is not None and pressed.id else ExportFormat.MARKDOWN
 
     def _suggest_path(self) -> None:
         if self._path_edited:
             return
         kind, value, fmt = self._choice()
-        name = {"article": _slug(self.article_name), "tag": f"tag-{_slug(value)}", "color": f"color-{value}"}.get(
-            kind, "all"
-        )
-        path = self.folder / f"export-{name}.{'json' if fmt == 'json' else 'md'}"
+        name = {
+            ScopeKind.ARTICLE: _slug(self.article_name),
+            ScopeKind.TAG: f"tag-{_slug(value)}",
+            ScopeKind.COLOR: f"color-{value}",
+        }.get(kind, "all")
+        path = self.folder / f"export-{name}.{'json' if fmt is ExportFormat.JSON else 'md'}"
         field = self.query_one("#export-path", Input)
         with field.prevent(Input.Changed):
             field.value = str(path)
@@ -137,7 +183,7 @@ class ExportScreen(ModalScreen[None]):
     def action_export(self) -> None:
         kind, value, fmt = self._choice()
         path = self.query_one("#export-path", Input).value.strip()
-        if kind == "tag" and not value:
+        if kind is ScopeKind.TAG and not value:
             self.notify("Choose a tag.", severity="warning")
             return
         if not path:
@@ -152,15 +198,20 @@ class ExportScreen(ModalScreen[None]):
             error.display = True
             self.query_one("#export-path", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss()
 
-
-class OverviewScreen(ModalScreen[bool]):
+class OverviewScreen(Dialog[bool]):
     """Tags down, outlets across: who covered which aspect. w writes it as a Markdown table."""
 
+    DEFAULT_CSS = """
+    #overview {
+        height: auto;
+        max-height: 30;
+        margin: 1 0;
+    }
+    """
+
     BINDINGS = [
-        Binding("escape,q", "close", "Close"),
+        Binding("escape,q", "cancel", "Close"),
         Binding("w", "write", "Write as Markdown"),
     ]
 
@@ -189,9 +240,6 @@ class OverviewScreen(ModalScreen[bool]):
         for tag in self.view.tags:
             counts = [self.view.counts.get((tag, o), 0) for o in self.view.outlets]
             table.add_row(Text(f"#{tag}"), *[Text(str(c) if c else "·") for c in counts], Text(str(sum(counts))))
-
-    def action_close(self) -> None:
-        self.dismiss(False)
 
     def action_write(self) -> None:
         self.dismiss(True)

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.app.screens.dialog import Dialog
 
 KEY_NAMES = {
     "up": "↑",
@@ -43,11 +44,23 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Sections of ``(title, rows)`` and free text, dismissed with escape, q or ?."""
 
+    DEFAULT_CSS = """
+    HelpScreen #help-body {
+        width: 90;
+        max-width: 100%;
+        max-height: 90%;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+    """
+
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("escape,q,question_mark", "cancel", "Close help"),
         Binding("down,j", "scroll('down')", show=False),
         Binding("up,k", "scroll('up')", show=False),
         Binding("pagedown,space", "scroll('page_down')", show=False),
@@ -73,6 +86,3 @@ class HelpScreen(ModalScreen[None]):
     def action_scroll(self, where: str) -> None:
         """The reader's keys move through the help too."""
         getattr(self.query_one("#help-body", VerticalScroll), f"scroll_{where}")(animate=False)
-
-    def action_dismiss(self) -> None:  # type: ignore[override]
-        self.dismiss(None)

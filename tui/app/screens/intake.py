@@ -12,19 +12,37 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar, Static
 
+from tui.app.screens.dialog import Dialog
 from tui.app.typeahead import deliver_now
 from tui.app.widgets.field import Field
 
+INTAKE_CSS = """
+#dialog.intake ProgressBar {
+    margin: 1 0 0 0;
+}
+
+#dialog.intake #intake-status {
+    margin: 1 0 0 0;
+}
+
+#dialog.intake #intake-error {
+    color: $error;
+}
+
+#dialog.intake #feed-log {
+    height: auto;
+    max-height: 16;
+}
+"""  # both dialogs show a worker's progress the same way
 STAGES = {"fetching": "Fetching the page…", "extracting": "Finding the article and its metadata…", "saving": "Saving…"}
 
 
-class AddArticleScreen(ModalScreen[None]):
+class AddArticleScreen(Dialog[None]):
     """Paste a URL, enter: the app fetches it while this shows progress; escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = INTAKE_CSS
 
     busy: reactive[bool] = reactive(False)
     stage: reactive[str] = reactive("")
@@ -83,13 +101,15 @@ class AddArticleScreen(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.cancelled = True
-        self.dismiss(None)
+        super().action_cancel()
 
 
-class FeedsScreen(ModalScreen[None]):
+class FeedsScreen(Dialog[None]):
     """Progress of a feed refresh the app runs in a worker, and a summary line per feed."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    DEFAULT_CSS = INTAKE_CSS
+
+    BINDINGS = [Binding("escape", "cancel", "Close")]
 
     def __init__(self, feeds: int) -> None:
         super().__init__()
@@ -128,6 +148,3 @@ class FeedsScreen(ModalScreen[None]):
         self.query_one("#intake-status", Static).update(Content("Done."))
         self.query_one("#intake-progress", ProgressBar).display = False
         self.query_one("#feed-hint", Static).update(Content("esc closes"))
-
-    def action_close(self) -> None:
-        self.dismiss(None)

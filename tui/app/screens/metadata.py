@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.app.screens.dialog import Dialog
 from tui.app.widgets.field import Field
 from tui.core.article import METADATA_FIELDS, Article
 
@@ -18,13 +18,10 @@ LABELS = {"title": "Title", "outlet": "Outlet", "author": "Author", "date": "Dat
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "via": "republished by (optional)", "url": "https://…"}
 
 
-class MetadataScreen(ModalScreen[dict[str, str] | None]):
+class MetadataScreen(Dialog[dict[str, str]]):
     """Returns the fields that differ from the inferred values (the overrides), or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, article: Article) -> None:
         super().__init__()
@@ -33,7 +30,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.assemble(("Edit metadata", "bold"), "  ", (self.article.file_name, "$text-muted")))
-            with Grid(id="metadata-fields"):
+            with Grid(id="metadata-fields", classes="fields"):
                 for name in METADATA_FIELDS:
                     yield Label(LABELS[name])
                     yield Field(
@@ -42,7 +39,7 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
                         id=f"field-{name}",
                         compact=True,  # a row each: the dialog fits an 80×24 terminal
                     )
-            yield Static(id="metadata-error")
+            yield Static(id="metadata-error", classes="error")
             yield Static(Content("Empty fields fall back to what was inferred from the file."), classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -53,9 +50,6 @@ class MetadataScreen(ModalScreen[dict[str, str] | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_save() if event.button.id == "save" else self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_save(self) -> None:
         values = {name: " ".join(self.query_one(f"#field-{name}", Input).value.split()) for name in METADATA_FIELDS}

@@ -6,18 +6,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.app.screens.dialog import Dialog
 from tui.app.widgets.field import Field
 from tui.core.annotation import COLORS, color_names_problem
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Dialog[str]):
     """Pick one option (enter) or cancel (escape); returns the option's value."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, choices: list[tuple[Content | str, str]]) -> None:
         super().__init__()
@@ -38,14 +36,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Dialog[str]):
     """Type one line (enter) or cancel (escape)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -60,14 +53,17 @@ class PromptScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
+class ColorNamesScreen(Dialog[dict[str, str]]):
     """Name what each highlight color means in this research (shown in help and notes)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    DEFAULT_CSS = """
+    #color-fields {
+        grid-columns: 14 1fr;
+    }
+    """
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, names: dict[str, str]) -> None:
         super().__init__()
@@ -76,7 +72,7 @@ class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.styled("What the highlight colors mean", "bold"))
-            with Grid(id="color-fields"):
+            with Grid(id="color-fields", classes="fields"):
                 for number, color in enumerate(COLORS, 1):
                     yield Label(Content.assemble((f"{number} ", "bold"), (f"▌{color}", f"bold $hl-{color}")))
                     yield Field(self.names[color], id=f"color-{color}", compact=True)
@@ -92,6 +88,3 @@ class ColorNamesScreen(ModalScreen[dict[str, str] | None]):
             self.notify(problem, title="Not saved", severity="error")
             return
         self.dismiss(names)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.app.screens.dialog import Dialog
 from tui.app.typeahead import focus_now
 from tui.app.widgets.field import Field
 from tui.core.article import shorten
@@ -41,8 +41,19 @@ def found_prompt(found: Found) -> Content:
     )
 
 
-class SearchScreen(ModalScreen[Found | None]):
+class SearchScreen(Dialog[Found]):
     """Type a query; enter on a result opens the article at the match."""
+
+    DEFAULT_CSS = """
+    #dialog.search {
+        height: 80%;
+    }
+
+    #search-results {
+        height: 1fr;
+        margin-top: 1;
+    }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Close search"), Binding("down", "results", "Results", show=False)]
 
@@ -148,4 +159,4 @@ class SearchScreen(ModalScreen[Found | None]):
 
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "search")
-        self.dismiss(None)
+        super().action_cancel()

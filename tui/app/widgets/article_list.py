@@ -8,6 +8,7 @@ on screen are wrapped and styled.
 from __future__ import annotations
 
 import textwrap
+from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,9 +22,10 @@ from textual.strip import Strip
 
 from tui.app.layout import cells, drawn, wrap_plain
 from tui.app.typeahead import deliver_now, focus_now
-from tui.core.article import Article
+from tui.core.article import Article, clip
 
 ROWS = 4  # title, title continued, details, rule
+View = Literal["compare", "story"]  # the marked articles side by side, or as a story table
 NEW = "new · "  # before the details of an article added by the intake and not opened yet
 
 
@@ -42,7 +44,7 @@ def details_of(article: Article, notes: int, width: int = 0) -> str:
             return text
     tail = counts[-1]
     room = width - cells(tail) - 3 * bool(tail)
-    return " · ".join(p for p in (outlet[: max(room - 1, 1)].rstrip() + "…", tail) if p)
+    return " · ".join(p for p in (clip(outlet, max(room, 2)), tail) if p)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -70,6 +72,41 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--highlight",
         "article-list--highlight-blurred",
     }
+    DEFAULT_CSS = """
+    ArticleList {
+        scrollbar-size-vertical: 1;
+    }
+
+    ArticleList > .article-list--title {
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--details {
+        color: $text-muted;
+    }
+
+    ArticleList > .article-list--rule {
+        color: $panel-lighten-1;
+    }
+
+    ArticleList > .article-list--mark {
+        color: $accent;
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--new {
+        color: $success;
+        text-style: bold;
+    }
+
+    ArticleList > .article-list--highlight {
+        background: $accent 30%;
+    }
+
+    ArticleList > .article-list--highlight-blurred {
+        background: $accent 15%;
+    }
+    """
 
     highlighted: reactive[int | None] = reactive(None)
 
@@ -90,7 +127,7 @@ class ArticleList(ScrollView, can_focus=True):
     class CompareRequested(Message):
         """Open these articles side by side (view "compare") or as a story table (view "story")."""
 
-        def __init__(self, article_ids: list[str], view: str = "compare") -> None:
+        def __init__(self, article_ids: list[str], view: View = "compare") -> None:
             super().__init__()
             self.article_ids = article_ids
             self.view = view
@@ -279,7 +316,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self.action_cursor_down()
 
-    def action_compare(self, view: str = "compare") -> None:
+    def action_compare(self, view: View = "compare") -> None:
         """Compare the marked articles, or the current one and the next."""
         chosen = list(self.marked)
         index = self.highlighted

@@ -16,28 +16,26 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.app.layout import drawn
 from tui.app.typeahead import deliver_now
+from tui.app.widgets.reader import AnnotationAction
 from tui.core.anchoring import AnchorState
 from tui.core.annotation import Annotation
+from tui.core.article import clip
 
 EMPTY_HELP = (
     "No annotations in this article yet.\n\n"
     "In the reader, select a passage (shift+arrows, a mouse drag, v for a sentence, / to find), "
     "then press h to highlight it (1-5 for a color), t to tag it or a to add a note."
 )
-Scope = Literal["article", "all"]
+NotesScope = Literal["article", "all"]  # what the pane lists: this article's annotations, or all
 
 
 NOTE_LINES = 3  # a note's first lines are shown as written, then "…"
-
-
-def excerpt(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+EXCERPT = 160  # characters of a quote, or of a line of a note
 
 
 def note_excerpt(note: str) -> str:
     """A note's first lines as its author broke them (blank lines dropped), each shortened."""
-    lines = [excerpt(line) for line in note.splitlines() if line.strip()]
+    lines = [clip(line, EXCERPT) for line in note.splitlines() if line.strip()]
     return "\n".join(lines[:NOTE_LINES] + (["…"] if len(lines) > NOTE_LINES else []))
 
 
@@ -51,7 +49,7 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class NoteGroup:
     """A heading (an article, or the orphans) and its entries."""
 
     title: str
@@ -63,7 +61,7 @@ def entry_prompt(entry: Entry) -> Content:
     annotation = entry.annotation
     parts: list[Content | str | tuple[str, str]] = [
         (f"▌{annotation.color[0].upper()} ", f"bold $hl-{annotation.color}"),
-        Content(drawn(excerpt(entry.quote))),
+        Content(drawn(clip(entry.quote, EXCERPT))),
     ]
     details = " ".join(f"#{t}" for t in annotation.tags)
     parts += ["\n", (details + (" · " if details else ""), "$accent"), (entry.color_name, "$text-muted")]
@@ -97,7 +95,7 @@ class NotesList(OptionList):
         if option is not None and option.id is not None:
             deliver_now(self, NotesPane.Jump(option.id))
 
-    def action_act(self, action: str) -> None:
+    def action_act(self, action: AnnotationAction) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:
             deliver_now(self, NotesPane.ActionRequested(action, option.id))
@@ -114,7 +112,27 @@ class NotesList(OptionList):
 class NotesPane(Vertical):
     """Shows groups of annotations given by the app; owns only its scope and filter."""
 
-    scope: var[Scope] = var("article")
+    DEFAULT_CSS = """
+    #notes-header {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+        border-bottom: solid $panel-lighten-2;
+    }
+
+    #notes-list {
+        height: 1fr;  /* the whole pane: a filtered list must not keep an older, shorter height */
+        border: none;
+        background: $surface;
+    }
+
+    #notes-empty {
+        color: $text-muted;
+        padding: 1 1;
+    }
+    """
+
+    scope: var[NotesScope] = var("article")
     filter: var[str | None] = var(None)  # "#tag" or a color key
 
     class Jump(Message):
@@ -127,7 +145,7 @@ class NotesPane(Vertical):
     class ActionRequested(Message):
         """t, a or x on an annotation in the list."""
 
-        def __init__(self, action: str, annotation_id: str) -> None:
+        def __init__(self, action: AnnotationAction, annotation_id: str) -> None:
             super().__init__()
             self.action = action
             self.annotation_id = annotation_id
@@ -149,7 +167,7 @@ class NotesPane(Vertical):
     def watch_filter(self) -> None:
         self.post_message(self.ViewChanged())
 
-    def show(self, groups: list[Group], *, filter_label: str = "") -> None:
+    def show(self, groups: list[NoteGroup], *, filter_label: str = "") -> None:
         """Replace the list, keeping the highlighted annotation if it is still there."""
         listing = self.query_one(NotesList)
         current = listing.highlighted_option.id if listing.highlighted_option is not None else None

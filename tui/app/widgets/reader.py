@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
+from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,6 +30,9 @@ from tui.core.passages import Span, sentences, span_at
 from tui.core.search import find_all
 from tui.core.workspace import display_path
 
+AnnotationAction = Literal["highlight", "tag", "note", "delete"]  # what h (1-5), t, a and x ask for
+MarkKind = Literal["group", "unique", "figure"]  # in an aligned group, only in this source, a differing figure
+
 _TEXT_ONLY_LAYERS = frozenset({"figure", "match", "overlap", "cursor-unfocused", "figure-flag", "selection"})
 
 
@@ -37,7 +41,7 @@ class Mark:
     """A passage the compare view points out: in an aligned group, only in this source, or a figure."""
 
     span: Span
-    kind: str  # group, unique, figure
+    kind: MarkKind
     label: str = ""  # the group's number
 
 
@@ -78,22 +82,23 @@ class Reader(ScrollView, can_focus=True):
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("left", "cursor_left", "Left", show=False),
         Binding("right", "cursor_right", "Right", show=False),
-        Binding("ctrl+left", "word_left", "Word left", show=False),
-        Binding("ctrl+right", "word_right", "Word right", show=False),
-        Binding("home", "line_start", "Line start", show=False),
-        Binding("end", "line_end", "Line end", show=False),
+        Binding("ctrl+left", "cursor_word_left", "Word left", show=False),
+        Binding("ctrl+right", "cursor_word_right", "Word right", show=False),
+        Binding("home", "cursor_line_start", "Line start", show=False),
+        Binding("end", "cursor_line_end", "Line end", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("g", "top", "Top", show=False),
         Binding("G", "bottom", "Bottom", show=False),
-        Binding("shift+up", "select_up", "Select up", show=False),
-        Binding("shift+down", "select_down", "Select down", show=False),
-        Binding("shift+left", "select_left", "Select left", show=False),
-        Binding("shift+right", "select_right", "Select right", show=False),
-        Binding("ctrl+shift+left", "select_word_left", "Select word left", show=False),
-        Binding("ctrl+shift+right", "select_word_right", "Select word right", show=False),
-        Binding("shift+home", "select_line_start", "Select to line start", show=False),
-        Binding("shift+end", "select_line_end", "Select to line end", show=False),
+        # The same moves with shift: the selection follows the cursor (as in Textual's TextArea).
+        Binding("shift+up", "cursor_up(True)", "Select up", show=False),
+        Binding("shift+down", "cursor_down(True)", "Select down", show=False),
+        Binding("shift+left", "cursor_left(True)", "Select left", show=False),
+        Binding("shift+right", "cursor_right(True)", "Select right", show=False),
+        Binding("ctrl+shift+left", "cursor_word_left(True)", "Select word left", show=False),
+        Binding("ctrl+shift+right", "cursor_word_right(True)", "Select word right", show=False),
+        Binding("shift+home", "cursor_line_start(True)", "Select to line start", show=False),
+        Binding("shift+end", "cursor_line_end(True)", "Select to line end", show=False),
         Binding("escape", "clear_selection", "Clear selection / find", show=False),
         Binding("v", "select_sentence", "Sentence", show=True),
         Binding("V", "select_paragraph", "Paragraph", show=False),
@@ -130,6 +135,67 @@ class Reader(ScrollView, can_focus=True):
         "reader--gutter-unique",
         *(f"reader--{color}" for color in COLORS),
     }
+    DEFAULT_CSS = """
+    Reader {
+        scrollbar-size-vertical: 1;
+    }
+
+    Reader > .reader--title {
+        text-style: bold;
+        color: $text;
+    }
+
+    Reader > .reader--meta {
+        color: $accent;
+    }
+
+    Reader > .reader--dim {
+        color: $text-muted;
+    }
+
+    Reader > .reader--warning {
+        color: $warning;
+    }
+
+    Reader > .reader--rule {
+        color: $panel-lighten-2;
+    }
+
+    Reader > .reader--figure {
+        color: $text-muted;
+        text-style: italic;
+    }
+
+    Reader > .reader--cursor {
+        background: $foreground;
+        color: $background;
+    }
+
+    Reader > .reader--cursor-unfocused {
+        text-style: underline;
+    }
+
+    /* Reverse video: distinct from every highlight color in truecolor, 256 and 16 colors alike
+       (a blue tint for the selection was the blue highlight's color 24 under tmux-256color). */
+    Reader > .reader--selection {
+        text-style: reverse;
+    }
+
+    Reader > .reader--match {
+        text-style: bold underline;
+        color: $warning;
+    }
+
+    Reader > .reader--overlap {
+        text-style: underline;
+    }
+
+    Reader > .reader--group { background: $accent 8%; }
+    Reader > .reader--unique { background: $secondary 22%; }
+    Reader > .reader--figure-flag { text-style: bold reverse; color: $error; }
+    Reader > .reader--gutter-group { color: $accent; text-style: bold; }
+    Reader > .reader--gutter-unique { color: $secondary; text-style: bold; }
+    """ + "".join(f"Reader > .reader--{color} {{ background: $hl-{color} 40%; }}\n" for color in COLORS)
 
     article: var[Article | None] = var(None, always_update=True)
     annotations: var[list[Annotation]] = var(list, always_update=True)
@@ -150,11 +216,16 @@ class Reader(ScrollView, can_focus=True):
         """The user pressed h, 1-5, t, a or x: the app decides what that means and writes."""
 
         def __init__(
-            self, reader: Reader, action: str, selection: Span | None, annotation: Annotation | None, color: str | None
+            self,
+            reader: Reader,
+            action: AnnotationAction,
+            selection: Span | None,
+            annotation: Annotation | None,
+            color: str | None,
         ) -> None:
             super().__init__()
             self.reader = reader
-            self.action = action  # highlight, tag, note, delete
+            self.action = action
             self.selection = selection
             self.annotation = annotation
             self.color = color
@@ -476,29 +547,31 @@ class Reader(ScrollView, can_focus=True):
             offset = line.end if self._is_paragraph_end(line.end) else max(line.end - 1, line.start)
         self._move_to(offset, keep_anchor=keep_anchor)
 
-    def action_cursor_up(self) -> None:
-        self._vertical(-1, keep_anchor=False)
+    # With ``select`` (the shift+ bindings) the selection follows the cursor.
 
-    def action_cursor_down(self) -> None:
-        self._vertical(1, keep_anchor=False)
+    def action_cursor_up(self, select: bool = False) -> None:
+        self._vertical(-1, keep_anchor=select)
 
-    def action_cursor_left(self) -> None:
-        self._horizontal(-1, keep_anchor=False)
+    def action_cursor_down(self, select: bool = False) -> None:
+        self._vertical(1, keep_anchor=select)
 
-    def action_cursor_right(self) -> None:
-        self._horizontal(1, keep_anchor=False)
+    def action_cursor_left(self, select: bool = False) -> None:
+        self._horizontal(-1, keep_anchor=select)
 
-    def action_word_left(self) -> None:
-        self._word(-1, keep_anchor=False)
+    def action_cursor_right(self, select: bool = False) -> None:
+        self._horizontal(1, keep_anchor=select)
 
-    def action_word_right(self) -> None:
-        self._word(1, keep_anchor=False)
+    def action_cursor_word_left(self, select: bool = False) -> None:
+        self._word(-1, keep_anchor=select)
 
-    def action_line_start(self) -> None:
-        self._line_edge(False, keep_anchor=False)
+    def action_cursor_word_right(self, select: bool = False) -> None:
+        self._word(1, keep_anchor=select)
 
-    def action_line_end(self) -> None:
-        self._line_edge(True, keep_anchor=False)
+    def action_cursor_line_start(self, select: bool = False) -> None:
+        self._line_edge(False, keep_anchor=select)
+
+    def action_cursor_line_end(self, select: bool = False) -> None:
+        self._line_edge(True, keep_anchor=select)
 
     def action_page_up(self) -> None:
         self._vertical(-max(self.scrollable_content_region.height - 1, 1), keep_anchor=False)
@@ -515,30 +588,6 @@ class Reader(ScrollView, can_focus=True):
         self._goal_col = None
         if self.article is not None and self.article.paragraphs:
             self.move_cursor(self.article.paragraphs[-1].end)
-
-    def action_select_up(self) -> None:
-        self._vertical(-1, keep_anchor=True)
-
-    def action_select_down(self) -> None:
-        self._vertical(1, keep_anchor=True)
-
-    def action_select_left(self) -> None:
-        self._horizontal(-1, keep_anchor=True)
-
-    def action_select_right(self) -> None:
-        self._horizontal(1, keep_anchor=True)
-
-    def action_select_word_left(self) -> None:
-        self._word(-1, keep_anchor=True)
-
-    def action_select_word_right(self) -> None:
-        self._word(1, keep_anchor=True)
-
-    def action_select_line_start(self) -> None:
-        self._line_edge(False, keep_anchor=True)
-
-    def action_select_line_end(self) -> None:
-        self._line_edge(True, keep_anchor=True)
 
     def action_clear_selection(self) -> None:
         if self._anchor is not None or self._matches:
@@ -614,7 +663,7 @@ class Reader(ScrollView, can_focus=True):
 
     # --- annotations ------------------------------------------------------------------
 
-    def action_annotate(self, action: str, color: str | None = None) -> None:
+    def action_annotate(self, action: AnnotationAction, color: str | None = None) -> None:
         selection = self.selection
         under = self.annotation_at(self._cursor) if selection is None or action == "delete" else None
         if selection is not None and action != "delete":

@@ -40,6 +40,25 @@ class FindBar(KeepsTypeahead, Input):
 class ReaderPane(Vertical):
     """Holds a reader and its find bar; the reader stays the focus target."""
 
+    DEFAULT_CSS = """
+    #find {
+        height: auto;
+        border-top: solid $panel-lighten-2;
+    }
+
+    #find-input {
+        border: none;
+        height: 1;
+        padding: 0 1;
+    }
+
+    #find-status {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
     def __init__(self, reader: Reader | None = None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._reader = reader or Reader(id="reader")
