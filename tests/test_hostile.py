@@ -159,7 +159,7 @@ def test_property_load_anchor_export(raw: str, data: st.DataObject) -> None:
 
 async def test_app_shows_hostile_metadata_and_imported_annotations_literally(corpus, db: Path, in_root: Path) -> None:
     """Front matter escapes and an imported annotation's escapes never reach the screen."""
-    from tui.core.export import import_annotations, parse_w3c
+    from tui.core.importing import import_annotations, parse_w3c
     from tui.core.workspace import Workspace
 
     folder, _ = corpus
