@@ -16,13 +16,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsreader $(ARGS)
 
+# Tests run in parallel (pytest-xdist): most of a Pilot test's time is waiting for the app to go idle.
+JOBS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist worksteal
+
 ## test: set up, then run the whole test suite
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 ## test-fast: the suite without the slow tests (kill -9 loops, tmux, bench smoke), to run often
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench

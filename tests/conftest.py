@@ -67,3 +67,35 @@ async def run_command(pilot, name: str) -> None:
     await wait_until(pilot, listed)
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste ``text`` where the focus is, as a terminal delivers a paste: one event, not a key per letter."""
+    from textual import events
+
+    pilot.app.focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+def notices(app) -> str:
+    """The notifications on screen as the user reads them: each toast's title and message."""
+    return "\n".join(toast.render().plain for toast in app.screen.query("Toast"))
+
+
+async def wait_for_notice(pilot, text: str, timeout: float = 10.0) -> None:
+    """Wait until a notification saying ``text`` is on screen (toasts mount a turn later)."""
+    await wait_until(pilot, lambda: text in notices(pilot.app), timeout)
+
+
+def drawn_rows(widget) -> list[list]:
+    """Every row of a scrolling Line-API widget as drawn, top to bottom, as lists of segments.
+
+    Scrolls the widget through its whole height and back, as a user paging through would.
+    """
+    top, rows, height = widget.scroll_offset.y, [], widget.virtual_size.height
+    for start in range(0, height, max(widget.size.height, 1)):
+        widget.scroll_to(y=start, animate=False, immediate=True)
+        first = widget.scroll_offset.y
+        rows.extend(list(widget.render_line(y)) for y in range(start - first, min(widget.size.height, height - first)))
+    widget.scroll_to(y=top, animate=False, immediate=True)
+    return rows

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.conftest import SEEDS, make_app, run_command
+from tests.conftest import SEEDS, drawn_rows, make_app, notices, paste, run_command, wait_for_notice
 from tui.app.screens.annotate import NoteScreen, TagScreen
 from tui.app.screens.prompts import ChoiceScreen, PromptScreen
 from tui.app.widgets.notes import NotesList
@@ -27,12 +27,9 @@ def selected(app) -> str:
 
 
 async def find(pilot, text: str) -> None:
-    """Press /, type the text (pasted if it has characters Pilot has no key for), press enter."""
+    """Press /, paste the text into the find bar, press enter (typing is tested in test_typeahead)."""
     await pilot.press("slash")
-    if text.isascii() and "." not in text:
-        await pilot.press(*text)
-    else:
-        pilot.app.query_one("#find-input", Input).value = text
+    await paste(pilot, text)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -151,11 +148,10 @@ async def test_colors_recolor_overlap_and_jumps(db: Path, in_root: Path) -> None
         reader = app.reader
         await pilot.press("g")
         overlap = reader.article.text.index("Kristi Noem sent")
-        row = reader.row_of(overlap)
-        line = reader._layout.lines[row]
-        segments = reader._body_segments(line.start, line.end, reader.rich_style)
+        segments = drawn_rows(reader)[reader.row_of(overlap)]
         kristi = next(s for s in segments if s.text.startswith("Kristi Noem") and "sent" not in s.text)
-        assert kristi.style.underline and kristi.style.bgcolor == reader._style("blue").bgcolor
+        blue_only = next(s for s in segments if s.text.startswith(" sent"))
+        assert kristi.style.underline and kristi.style.bgcolor == blue_only.style.bgcolor
         # ] and [ walk the annotations; 5 recolors the one under the cursor.
         await pilot.press("g", "right_square_bracket")
         assert selected(app) == "Homeland Security Secretary Kristi Noem"
@@ -198,13 +194,12 @@ async def test_undo_redo_delete_survive_restart(db: Path, in_root: Path) -> None
 
 async def test_nothing_selected_says_so(db: Path, in_root: Path) -> None:
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_reader(pilot)
         await pilot.press("h", "x")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("Select a passage first" in m for m in messages)
-        assert any("no annotation under the cursor" in m for m in messages)
+        await wait_for_notice(pilot, "Select a passage first")
+        assert "no annotation under the cursor" in notices(app)
         assert app.workspace.store.annotations() == []
 
 
@@ -316,7 +311,7 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
     shutil.copytree(SEEDS, folder)
     reuters = folder / "000_c2646e842424a595.txt"
     app = make_app(db, [folder])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_reader(pilot)
         await find(pilot, QUOTE)
         await pilot.press("h")
@@ -334,7 +329,7 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
     reuters.write_text(text)
     # Moving the folder too: the article is found by its new path (edited: new id, same path is gone).
     app = make_app(db, [folder])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         states = {a.selector.exact: a for a in app.workspace.annotations()}
         moved = states[QUOTE]
@@ -347,7 +342,7 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
         assert len(prompts) == 3  # the placed one, the Orphans heading, the orphan
         assert any("Orphans" in p for p in prompts)
         assert any("money-laundering and corruption" in p and "orphaned" in p for p in prompts)
-        assert any("could not be placed" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "could not be placed")
 
 
 async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path) -> None:
@@ -355,7 +350,7 @@ async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path
     from tui.app.screens.prompts import ColorNamesScreen
 
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await run_command(pilot, "Name the highlight")
         assert isinstance(app.screen, ColorNamesScreen)
@@ -363,7 +358,7 @@ async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ColorNamesScreen)
-        assert any("green and purple are both named" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "green and purple are both named")
         app.screen.query_one("#color-purple", Input).value = "key quote"
         app.screen.query_one("#color-red", Input).value = "contradicts another outlet"
         await pilot.press("ctrl+s")
@@ -376,7 +371,7 @@ async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path
         await pilot.press("escape")
         # The palette lists the tag commands too.
         await run_command(pilot, "Rename tag")
-        assert any("No tags yet" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "No tags yet")
 
 
 async def test_x_with_a_selection_deletes_the_annotation_under_the_cursor(db: Path, in_root: Path) -> None:

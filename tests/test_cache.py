@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, wait_until
 from tui.core.cache import ArticleCache
 from tui.core.corpus import Corpus
 
@@ -96,12 +96,8 @@ async def test_app_lists_uncached_articles_while_reading_them(tmp_path: Path, in
     workspace = Workspace.open([folder], db=db, defer=True)
     assert workspace.corpus.articles == [] and len(workspace.corpus.pending) == 453
     app = NewsreaderApp(workspace)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.pause()
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if not workspace.corpus.pending:
-                break
+    async with app.run_test(size=(110, 36)) as pilot:
+        await wait_until(pilot, lambda: not workspace.corpus.pending)
         await pilot.pause()
         listing = app.query_one(ArticleList)
         assert listing.count == 453 and listing.border_title == "Articles"

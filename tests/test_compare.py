@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.style import Style
-
-from tests.conftest import make_app
+from tests.conftest import drawn_rows, make_app, wait_for_notice
 from tests.test_annotating import find
 from tui.app.screens.annotate import TagScreen
 from tui.app.screens.compare import CompareScreen
@@ -57,7 +55,7 @@ async def test_mark_and_compare_three(db: Path, in_root: Path) -> None:
             }
             assert {m.label for m in reader.marks if m.kind == "group"} == expected
             # ... and draws each number, also for a passage that starts partway along a line.
-            drawn = {reader._gutter_segment(line, Style()).text.strip(" ▌") for line in reader._layout.lines}
+            drawn = {row[0].text.strip(" ▌") for row in drawn_rows(reader)}
             assert drawn - {""} == expected
 
 
@@ -177,12 +175,12 @@ async def test_annotating_in_a_column_and_escape_back(db: Path, in_root: Path) -
 
 async def test_compare_needs_two(db: Path, in_root: Path) -> None:
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("j", "j", "c")  # the last article: nothing follows it
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
-        assert any("Mark two or three" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "Mark two or three")
         await pilot.press("k", "c")  # current and next
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)

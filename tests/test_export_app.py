@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, RadioButton, Select
 
-from tests.conftest import make_app, run_command
+from tests.conftest import make_app, run_command, wait_for_notice
 from tests.test_annotating import find, open_reader
 from tests.test_export import blockquotes, split_front_matter
 from tui.app.screens.export import ExportScreen, OverviewScreen
@@ -29,7 +29,7 @@ async def annotate_seeds(pilot) -> None:
 
 async def test_export_dialog_writes_markdown_and_json(db: Path, in_root: Path) -> None:
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await annotate_seeds(pilot)
         await pilot.press("E")
         await pilot.pause()
@@ -65,7 +65,7 @@ async def test_export_dialog_writes_markdown_and_json(db: Path, in_root: Path) -
         assert (
             document["first"]["items"][0]["target"]["selector"][0]["exact"] == "2,100 trained law enforcement officers"
         )
-        assert any("Exported 1 annotation(s)" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "Exported 1 annotation(s)")
         # Never over the DB.
         await pilot.press("E")
         await pilot.pause()

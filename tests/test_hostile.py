@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import hostile
-from tests.conftest import make_app
+from tests.conftest import make_app, wait_for_notice
 from tests.test_cli import run
 from tests.test_export import blockquotes, normalized
 from tui.app.widgets.article_list import ArticleList
@@ -103,7 +103,7 @@ def rendered(widget, rows: int) -> str:
 async def test_app_reads_every_hostile_article(corpus, db: Path, in_root: Path) -> None:
     folder, expected = corpus
     app = make_app(db, [folder])
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
         await pilot.pause()
         listing = app.query_one(ArticleList)
         reader = app.query_one(Reader)
@@ -128,8 +128,7 @@ async def test_app_reads_every_hostile_article(corpus, db: Path, in_root: Path) 
         await pilot.pause()
         await pilot.press("pagedown", "pagedown", "G")
         assert reader.cursor == len(big.text)
-        notices = " ".join(n.message for n in app._notifications)
-        assert "skipped" in notices
+        await wait_for_notice(pilot, "skipped")
 
 
 _HOSTILE_CHARS = st.sampled_from(
@@ -160,7 +159,7 @@ def test_property_load_anchor_export(raw: str, data: st.DataObject) -> None:
 
 async def test_app_shows_hostile_metadata_and_imported_annotations_literally(corpus, db: Path, in_root: Path) -> None:
     """Front matter escapes and an imported annotation's escapes never reach the screen."""
-    from tui.core.export import import_annotations, parse_w3c
+    from tui.core.importing import import_annotations, parse_w3c
     from tui.core.workspace import Workspace
 
     folder, _ = corpus

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, ProgressBar, Static
 
-from tests.conftest import SEEDS, make_app
+from tests.conftest import SEEDS, make_app, run_command, wait_for_notice, wait_until
 from tests.newsserver import NewsServer, Route, made_up_stories, news_page, rss
 from tui.app.screens.intake import AddArticleScreen, FeedsScreen
 from tui.app.widgets.article_list import ArticleList
 from tui.core.feeds import Feed, feed_id
 from tui.core.store import Store
 
-SIZE = (160, 48)
+SIZE = (110, 36)  # the smallest that shows all three panes and what the tests read
 STORIES = made_up_stories(4, seed=21)
 
 
@@ -24,14 +24,6 @@ def site():
         server.publish(STORIES[:3])
         server.routes["/slow"] = Route(news_page(STORIES[3], server.url("/slow")).encode(), special="gate")
         yield server
-
-
-async def wait_for(pilot, condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
 
 
 async def test_add_article_from_url_in_a_worker(site: NewsServer, db: Path, in_root: Path) -> None:
@@ -47,13 +39,13 @@ async def test_add_article_from_url_in_a_worker(site: NewsServer, db: Path, in_r
         dialog.query_one(Input).value = site.url("/slow")
         await pilot.press("enter")
         # The server holds the page: the dialog shows progress and the app keeps answering keys.
-        await wait_for(pilot, lambda: dialog.query_one(ProgressBar).display)
+        await wait_until(pilot, lambda: dialog.query_one(ProgressBar).display)
         assert "Fetching the page" in str(dialog.query_one("#intake-status", Static).render())
         for _ in range(3):
             await pilot.press("tab")  # handled at once, while the fetch is waiting
         assert app.screen is dialog and app.workspace.corpus.by_id("nothing") is None
         site.gate.set()
-        await wait_for(pilot, lambda: not isinstance(app.screen, AddArticleScreen))
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddArticleScreen))
         story = STORIES[3]
         assert app.current is not None and app.current.meta.title == story.title
         assert (app.current.meta.outlet, app.current.meta.author) == (story.outlet, story.author)
@@ -72,7 +64,7 @@ async def test_add_article_from_url_in_a_worker(site: NewsServer, db: Path, in_r
 
 async def test_add_dialog_says_why_and_stays_open(site: NewsServer, db: Path, in_root: Path) -> None:
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("A")
         await pilot.pause()
@@ -80,18 +72,18 @@ async def test_add_dialog_says_why_and_stays_open(site: NewsServer, db: Path, in
         dialog.query_one(Input).value = site.url("/nothing-here")
         await pilot.press("enter")
         error = dialog.query_one("#intake-error", Static)
-        await wait_for(pilot, lambda: "HTTP 404" in str(error.render()))
+        await wait_until(pilot, lambda: "HTTP 404" in str(error.render()))
         assert app.screen is dialog and not dialog.query_one(Input).disabled
         # Same URL as an article already there: selected, nothing added.
         dialog.query_one(Input).value = site.url(f"/news/{STORIES[0].slug}")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is not dialog)
+        await wait_until(pilot, lambda: app.screen is not dialog)
         first = app.current
         await pilot.press("A")
         await pilot.pause()
         app.screen.query_one(Input).value = site.url(f"/news/{STORIES[0].slug}")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.title == "Already added" for n in app._notifications))
+        await wait_for_notice(pilot, "Already added")
         assert app.current.id == first.id and app.query_one(ArticleList).count == 4
         await pilot.press("A")
         await pilot.press("escape")
@@ -104,15 +96,12 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
     with Store(db) as store, store.change("feed", record=False) as change:
         change.set_feed(feed_id(url), Feed(feed_id(url), url, "Example News").to_doc())
     app = make_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p", *"Refresh feeds")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "Refresh feeds")
         screen = app.screen
         assert isinstance(screen, FeedsScreen)
-        await wait_for(pilot, lambda: screen.lines)
+        await wait_until(pilot, lambda: screen.lines)
         assert screen.lines == ["Example News: 3 new, 0 known"]
         listing = app.query_one(ArticleList)
         assert listing.count == 6
@@ -125,7 +114,7 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
         app.open_article(app.workspace.corpus.articles[index].id)
         await pilot.pause()
         assert "\nnew · " not in listing.item_text(index)
-        assert any("Example News: 3 new" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "Example News: 3 new")
     with Store(db, readonly=True) as store:
         assert len(store.unread()) == 2
         [state] = store.feeds().values()
@@ -134,8 +123,8 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
 
 async def test_no_feeds_says_how_to_add_one(db: Path, in_root: Path) -> None:
     app = make_app(db, [SEEDS])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         app.action_refresh_feeds()
         await pilot.pause()
-        assert any("newsreader feed add URL" in n.message for n in app._notifications)
+        await wait_for_notice(pilot, "newsreader feed add URL")

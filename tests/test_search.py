@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS, make_app
+from tests.conftest import SEEDS, make_app, wait_until
 from tests.test_cli import run
 from tui.app.screens.search import SearchScreen
 from tui.core.search import FoldedTexts, fold_same_length, terms
@@ -86,18 +86,14 @@ def test_cli_search(tmp_path: Path) -> None:
 
 async def test_search_screen_streams_and_opens(db: Path, in_root: Path) -> None:
     app = make_app(db, [SEEDS])
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(110, 36)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+f")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         await pilot.press(*"guantanamo")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if "2 matches" in str(screen.query_one("#search-status").render()):
-                break
-        assert "2 matches" in str(screen.query_one("#search-status").render())
+        await wait_until(pilot, lambda: "2 matches" in str(screen.query_one("#search-status").render()))
         outlets = [found.article.meta.outlet for found in screen.results]  # ranked: best passage first
         await pilot.press(*["down"] * (outlets.index("The Washington Post") + 1), "enter")
         await pilot.pause()

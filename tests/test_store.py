@@ -352,18 +352,18 @@ def test_reanchoring_never_overwrites_a_change_made_meanwhile(tmp_path: Path, mo
             change.put(dog)
     article.write_text("A new lede goes first. " + text)  # edited in place: both must be re-anchored
 
-    real_placed = workspace_module._placed
+    real_anchor = workspace_module.anchor
     done = []
 
-    def placed_while_another_process_writes(annotation: Annotation, article: object) -> Annotation:
+    def anchor_while_another_process_writes(*args: object, **kwargs: object) -> object:
         if not done:  # the other process acts while this one is anchoring
             done.append(True)
             with Store(db) as other, other.change("meanwhile") as change:
                 change.delete(fox.id)
                 change.edit(dog.id, note="written meanwhile")
-        return real_placed(annotation, article)
+        return real_anchor(*args, **kwargs)
 
-    monkeypatch.setattr(workspace_module, "_placed", placed_while_another_process_writes)
+    monkeypatch.setattr(workspace_module, "anchor", anchor_while_another_process_writes)
     with Workspace.open([article], db=db) as ws:
         assert ws.store.annotation(fox.id) is None  # the deletion stands
         kept = ws.store.annotation(dog.id)

@@ -37,7 +37,8 @@ class Terminal:
             "PYTHONPATH": str(ROOT),
             "NEWSREADER_DB": str(cwd / "db.json"),
         }
-        self.env.pop("TMUX", None)
+        for inherited in ("TMUX", "COLUMNS", "LINES"):  # pytest-xdist sets COLUMNS/LINES: tmux gives the size
+            self.env.pop(inherited, None)
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual import events
 
-from tests.conftest import make_app
+from tests.conftest import drawn_rows, make_app
 from tui.app.screens.metadata import MetadataScreen
 from tui.app.widgets.article_list import ArticleList
 from tui.app.widgets.reader import Reader
@@ -102,7 +102,9 @@ async def test_escape_right_after_typing_in_the_find_bar_leaves_no_marks(db: Pat
         await pilot.pause()
         burst(app, "enter", "/the", "escape")
         await until(pilot, lambda: app.focused is app.reader)
-        assert not app.reader._matches  # the Input.Changed still queued for "the" marked nothing
+        match = app.reader.get_component_rich_style("reader--match", partial=True)  # Input.Changed queued
+        drawn = [s.style for row in drawn_rows(app.reader) for s in row if s.style]
+        assert not [style for style in drawn if style.color == match.color and style.underline]
 
 
 async def test_double_click_on_an_article_reads_it(db: Path, in_root: Path) -> None:

@@ -27,7 +27,6 @@ from tui.core.workspace import Workspace, display_path
 ARTICLE_URN = "urn:newsreader:article:"
 CHANGED_WARNING = "⚠ *The article's text changed here since this was annotated. The passage as annotated:*"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-MOVED_TO_IMPORTING = ("ImportReport", "Imported", "import_annotations", "parse_w3c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,12 +391,3 @@ def overview_markdown(view: Overview) -> str:
             f"| {escape_inline(tag)} | " + " | ".join(str(c) if c else "·" for c in cells) + f" | {sum(cells)} |"
         )
     return "\n".join([head, rule, *rows]) + "\n"
-
-
-def __getattr__(name: str) -> Any:
-    """The import half used to live here: its names stay importable from this module."""
-    if name in MOVED_TO_IMPORTING:
-        from tui.core import importing
-
-        return getattr(importing, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
