@@ -19,7 +19,7 @@ from tui.app.widgets.reader_pane import FindBar
 SIZE = (160, 48)
 QUOTE = "qualified law enforcement personnel"
 NAMED = {"enter", "escape", "tab", "ctrl+s", "backspace", "home", "down"}
-KEY_NAMES = {" ": "space", "-": "minus", "/": "slash", ".": "full_stop"}
+KEY_NAMES = {" ": "space", "-": "minus", "/": "slash", ".": "full_stop", "?": "question_mark"}
 
 
 def burst(app, *parts: str) -> None:
@@ -173,3 +173,13 @@ async def test_requests_are_posted_messages_a_message_hook_sees(db: Path, in_roo
         assert ArticleList.EditRequested in seen and ArticleList.Chosen in seen
         asked = [t for t in seen if t in (Reader.FindRequested, FindBar.Entered)]  # once for each node on the way
         assert list(dict.fromkeys(asked)) == [Reader.FindRequested, FindBar.Entered]
+
+
+async def test_keys_after_escape_act_on_the_screen_the_dialog_closed_to(db: Path, in_root: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        listing = app.query_one(ArticleList)
+        burst(app, "?", "escape", "j", "j")  # help, closed at once: both j's move down the list
+        await until(pilot, lambda: listing.highlighted == 2)
+        assert listing.highlighted == 2 and app.screen is app.main

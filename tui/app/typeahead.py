@@ -50,7 +50,8 @@ def request(sender: Widget, message: Message) -> None:
     hold = getattr(sender.app, "keys", None)
     if isinstance(hold, KeyHold):
         hold.wait_for(message)
-    sender.post_message(message)
+    if not sender.post_message(message) and isinstance(hold, KeyHold):
+        hold.arrived(message)  # the sender is closing: the request goes nowhere, the keys go on
 
 
 def focus_now(widget: Widget) -> None:

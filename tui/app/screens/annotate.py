@@ -84,7 +84,8 @@ class NoteArea(TypesInOrder, TextArea):
 class NoteScreen(Dialog[str]):
     """Write or edit a multi-line note; ctrl+s saves, escape cancels."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save note")]
+    # Not a priority escape: "cancel again to discard" must see the letters typed before it.
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save note")]
 
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()

@@ -78,7 +78,9 @@ class Dialog(ModalScreen[Result]):
         height: auto;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Priority: the dialog closes before the keys typed after escape are looked at, so they act
+    # on the screen it closes to (as typed), not on the closing dialog.
+    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True)]
 
     def action_cancel(self) -> None:
         self.dismiss(None)

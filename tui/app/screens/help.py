@@ -60,7 +60,7 @@ class HelpScreen(Dialog[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "cancel", "Close help"),
+        Binding("escape,q,question_mark", "cancel", "Close help", priority=True),
         Binding("down,j", "scroll('down')", show=False),
         Binding("up,k", "scroll('up')", show=False),
         Binding("pagedown,space", "scroll('page_down')", show=False),

@@ -109,7 +109,7 @@ class FeedsScreen(Dialog[None]):
 
     DEFAULT_CSS = INTAKE_CSS
 
-    BINDINGS = [Binding("escape", "cancel", "Close")]
+    BINDINGS = [Binding("escape", "cancel", "Close", priority=True)]
 
     def __init__(self, feeds: int) -> None:
         super().__init__()

@@ -55,7 +55,10 @@ class SearchScreen(Dialog[Found]):
     }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Close search"), Binding("down", "results", "Results", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Close search", priority=True),
+        Binding("down", "results", "Results", show=False),
+    ]
 
     def __init__(self, workspace: Workspace, query: str = "") -> None:
         super().__init__()
