@@ -43,3 +43,31 @@ def test_tui_reaches_no_private_name_of_tinydb() -> None:
     sources = [p.read_text() for p in (ROOT / "tui").rglob("*.py")]
     private = ("._storage.tables", "._update_table", "._read_table", "._get_next_id", "._next_id", "._query_cache")
     assert [name for name in private if any(name in source for source in sources)] == []
+
+
+PUBLIC = {"_replace", "_asdict", "_fields", "_make"}  # NamedTuple's documented API
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_tui_reads_no_private_name_of_another_object() -> None:
+    """No ``other._name`` and no ``textual._module``: Textual, TinyDB and our own classes are used
+    through what they publish (a private name may change in any release, or mean something else)."""
+    offenders = []
+    for path in (ROOT / "tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and _private(node.attr) and node.attr not in PUBLIC:
+                own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+                if not own:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
+            modules = []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            for module in modules:
+                if module.split(".")[0] in ("textual", "tinydb", "rich") and any(map(_private, module.split("."))):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {module}")
+    assert offenders == []

@@ -283,7 +283,7 @@ class Corpus:
     pending: list[tuple[ArticleFile, os.stat_result]] = field(default_factory=list)  # files still to read
     _index: dict[str, Article] = field(default_factory=dict, repr=False)
     _locations: dict[str, Article] = field(default_factory=dict, repr=False)
-    _order: dict[str, int] = field(default_factory=dict, repr=False)  # discovery order, by resolved path
+    order: dict[str, int] = field(default_factory=dict, repr=False)  # discovery order, by resolved path
     _seen: dict[str, Path] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -301,8 +301,7 @@ class Corpus:
         ``read_pending`` (the app reads them in a worker while the list is on screen).
         """
         files, notices = discover(paths, exclude=exclude)
-        corpus = cls(notices=notices)
-        corpus._order = {found.real: n for n, found in enumerate(files)}
+        corpus = cls(notices=notices, order={found.real: n for n, found in enumerate(files)})
         listed: list[tuple[ArticleFile, Article | None]] = []  # in the order found; None: to be read
         for found in files:
             try:
@@ -346,9 +345,9 @@ class Corpus:
 
     def settle(self) -> None:
         """Put articles read late back in the order their files were found."""
-        last = len(self._order)
+        last = len(self.order)
         # A new list, not an in-place sort: a search thread may be reading the old one.
-        self.articles = sorted(self.articles, key=lambda a: self._order.get(a.location, last))
+        self.articles = sorted(self.articles, key=lambda a: self.order.get(a.location, last))
         self._index, self._locations = {}, {}
 
     def __iter__(self) -> Iterator[Article]:
