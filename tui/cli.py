@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # imported by the commands that use them, so opening the app 
     from tui.core.alignment import Alignment
     from tui.core.catalog import Catalog
     from tui.core.export import Scope
+    from tui.core.feeds import Feed
+    from tui.core.store import Store
 
 DESCRIPTION = """\
 A keyboard-first terminal reader and annotator for news research.
@@ -585,59 +587,79 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
-    from tui.core import feeds as feeds_module
+    actions = {"list": _feed_list, "remove": _feed_remove, "add": _feed_add, "refresh": _feed_refresh}
+    return actions[args.action](db_path(args.db), args)
+
+
+def _stored_feeds(store: Store) -> list[Feed]:
     from tui.core.feeds import Feed
+
+    return [Feed.from_doc(k, d) for k, d in store.feeds().items()]
+
+
+def _feed_list(db: Path, args: argparse.Namespace) -> int:
+    from tui.core.store import Store
+
+    with Store(db, readonly=True) as store:
+        stored = sorted(_stored_feeds(store), key=lambda f: f.name.lower())
+    if args.json:
+        rows = [{"id": f.id, "name": f.name, "url": f.url, "items": f.items, "seen": len(f.seen),
+                 "refreshed": f.refreshed, "result": f.result} for f in stored]  # fmt: skip
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    if not stored:
+        print("newsreader: no feeds yet: newsreader feed add URL", file=sys.stderr)
+    for feed in stored:
+        print(f"{feed.id}  {printable(feed.name)}  {printable(feed.url)}")
+        last = f"last refresh {feed.refreshed}: {feed.result}" if feed.refreshed else "never refreshed"
+        print(f"    {len(feed.seen)} items seen · {printable(last)}")
+    return 0
+
+
+def _feed_remove(db: Path, args: argparse.Namespace) -> int:
+    from tui.core import feeds
+    from tui.core.store import Store
+
+    with Store(db) as store:
+        matches = feeds.find(_stored_feeds(store), args.name)
+        if len(matches) != 1:
+            raise UsageError(_feed_choice(args.name, matches))
+        with store.change(f"remove feed {matches[0].name}", record=False) as change:
+            change.set_feed(matches[0].id, None)
+    print(f"newsreader: removed feed {printable(matches[0].name)} (its articles stay)", file=sys.stderr)
+    return 0
+
+
+def _feed_add(db: Path, args: argparse.Namespace) -> int:
+    from tui.core import feeds
     from tui.core.intake import Intake, articles_folder
     from tui.core.store import Store
 
-    db = db_path(args.db)
-    if args.action == "list":
-        with Store(db, readonly=True) as store:
-            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
-        stored.sort(key=lambda f: f.name.lower())
-        if args.json:
-            rows = [{"id": f.id, "name": f.name, "url": f.url, "items": f.items, "seen": len(f.seen),
-                     "refreshed": f.refreshed, "result": f.result} for f in stored]  # fmt: skip
-            sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
-        elif not stored:
-            print("newsreader: no feeds yet: newsreader feed add URL", file=sys.stderr)
-        for feed in [] if args.json else stored:
-            print(f"{feed.id}  {printable(feed.name)}  {printable(feed.url)}")
-            last = f"last refresh {feed.refreshed}: {feed.result}" if feed.refreshed else "never refreshed"
-            print(f"    {len(feed.seen)} items seen · {printable(last)}")
-        return 0
-    if args.action == "remove":
-        with Store(db) as store:
-            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
-            matches = feeds_module.find(stored, args.name)
-            if len(matches) != 1:
-                raise UsageError(_feed_choice(args.name, matches))
-            with store.change(f"remove feed {matches[0].name}", record=False) as change:
-                change.set_feed(matches[0].id, None)
-        print(f"newsreader: removed feed {printable(matches[0].name)} (its articles stay)", file=sys.stderr)
-        return 0
-    folder = articles_folder(db, getattr(args, "to", None))
-    if args.action == "add":
-        with Store(db) as store:
-            stored = [Feed.from_doc(k, d) for k, d in store.feeds().items()]
-            with Intake(folder, timeout=args.timeout) as intake:
-                feed = feeds_module.subscribe(args.url, name=args.name, intake=intake, existing=stored)
-            with store.change(f"add feed {feed.name}", record=False) as change:
-                change.set_feed(feed.id, feed.to_doc())
-        print(feed.id)
-        print(
-            f"newsreader: added feed {printable(feed.name)} ({feed.items} items);"
-            " `newsreader feed refresh` fetches them",
-            file=sys.stderr,
-        )
-        return 0
+    with Store(db) as store:
+        with Intake(articles_folder(db, None), timeout=args.timeout) as intake:
+            feed = feeds.subscribe(args.url, name=args.name, intake=intake, existing=_stored_feeds(store))
+        with store.change(f"add feed {feed.name}", record=False) as change:
+            change.set_feed(feed.id, feed.to_doc())
+    print(feed.id)
+    print(
+        f"newsreader: added feed {printable(feed.name)} ({feed.items} items); `newsreader feed refresh` fetches them",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _feed_refresh(db: Path, args: argparse.Namespace) -> int:
+    from tui.core import feeds
+    from tui.core.intake import Intake, articles_folder
+
+    folder = articles_folder(db, args.to)
     workspace = _intake_workspace(db, folder)
     code = 0
     try:
-        stored = [Feed.from_doc(k, d) for k, d in workspace.store.feeds().items()]
+        stored = _stored_feeds(workspace.store)
         chosen = sorted(stored, key=lambda f: f.name.lower())
         if args.name:
-            chosen = feeds_module.find(stored, args.name)
+            chosen = feeds.find(stored, args.name)
             if len(chosen) != 1:
                 raise UsageError(_feed_choice(args.name, chosen))
         if not chosen:
@@ -645,7 +667,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
             return 0
         with Intake.over(workspace.corpus, folder, timeout=args.timeout) as intake:
             for feed in chosen:
-                report, state = feeds_module.refresh(feed, intake)
+                report, state = feeds.refresh(feed, intake)
                 with workspace.store.change(f"refresh feed {feed.name}", record=False) as change:
                     if feed.id in workspace.store.feeds():  # not removed meanwhile
                         change.set_feed(feed.id, state.to_doc())
@@ -653,10 +675,8 @@ def cmd_feed(args: argparse.Namespace) -> int:
                     workspace.store.add_intake_folder(os.path.realpath(folder))
                     workspace.store.mark_unread(a.id for a in report.added)
                 for added in report.added:
-                    print(
-                        f"newsreader: added {added.id} {printable(shorten(added.article.meta.title, 70))}",
-                        file=sys.stderr,
-                    )
+                    title = printable(shorten(added.article.meta.title, 70))
+                    print(f"newsreader: added {added.id} {title}", file=sys.stderr)
                 print(printable(report.summary()), flush=True)
                 if not report.ok:
                     code = 1
