@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tui.core.corpus import Corpus, decode
+from tui.core.corpus import Corpus, decode, discover
 from tui.core.errors import UsageError
 
 
@@ -143,3 +143,12 @@ def test_bytes_read_are_capped_whatever_the_file_reports(tmp_path: Path, monkeyp
     assert any(n.path.name == "big.txt" and "larger than" in n.message for n in corpus.notices)
     with pytest.raises(corpus_module.FileTooLarge):  # a file growing past its reported size is cut off too
         corpus_module.read_bytes(tmp_path / "big.txt", limit=10)
+
+
+def test_folders_nested_deeper_than_python_recurses_are_read(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["d"] * 1100)  # past Python's recursion limit, within PATH_MAX
+    deep.mkdir(parents=True)
+    (deep / "deep.txt").write_text("A deep article. It is found all the same.")
+    (tmp_path / "top.txt").write_text("A top article. It comes first.")
+    files, notices = discover([tmp_path])
+    assert [f.path.name for f in files] == ["top.txt", "deep.txt"] and notices == []

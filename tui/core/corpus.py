@@ -146,27 +146,47 @@ def walk(
     excluded = {os.path.realpath(p) for p in exclude}
     files: list[tuple[str, str, os.stat_result | None]] = []
     notices: list[Notice] = []
-    seen_files: set[str] = set()
+    seen: set[str] = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_dir():
+            _walk_folder(str(path), excluded, seen, files, notices)
+        elif (real := os.path.realpath(path)) not in seen:
+            seen.add(real)
+            files.append((str(path), real, None))
+    return files, notices
+
+
+def _walk_folder(
+    top: str,
+    excluded: set[str],
+    seen: set[str],
+    files: list[tuple[str, str, os.stat_result | None]],
+    notices: list[Notice],
+) -> None:
+    """The article files under ``top``, depth first in name order, added to ``files``.
+
+    A stack rather than recursion, so no nesting is too deep; a folder link that loops back is
+    reported once and not followed.
+    """
     visited: set[str] = set()
-
-    def add(path: str, real: str, stat: os.stat_result | None) -> None:
-        if real not in seen_files:
-            seen_files.add(real)
-            files.append((path, real, stat))
-
-    def folder(root: str) -> None:
+    stack = [top]
+    while stack:
+        root = stack.pop()
         real_root = os.path.realpath(root)
-        if real_root in visited or real_root in excluded:
-            if real_root in visited:
-                notices.append(Notice(Path(root), "folder link loops back; not followed again", True))
-            return
+        if real_root in visited:
+            notices.append(Notice(Path(root), "folder link loops back; not followed again", True))
+            continue
+        if real_root in excluded:
+            continue
         visited.add(real_root)
         try:
             with os.scandir(root) as scan:
                 entries = list(scan)
         except OSError as error:
             notices.append(Notice(Path(error.filename or root), f"cannot read folder: {error.strerror}", True))
-            return
+            continue
         dirs, names = [], []
         for entry in entries:
             try:
@@ -177,27 +197,17 @@ def walk(
         inside = real_root.rstrip(os.sep) + os.sep
         for entry in sorted(filter(_is_article, names), key=lambda e: e.name):
             real = os.path.realpath(entry.path) if entry.is_symlink() else inside + entry.name
-            if real in seen_files:
+            if real in seen:
                 continue
             try:
                 stat = entry.stat()
             except OSError:
                 stat = None  # loading reports why
-            seen_files.add(real)
+            seen.add(real)
             files.append((entry.path, real, stat))
         # A browser's "save page" puts the page's assets (and ad frames) in NAME_files/.
-        for name in sorted(e.name for e in dirs if not e.name.startswith(".") and not e.name.endswith("_files")):
-            folder(os.path.join(root, name))
-
-    for path in paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"{path}: no such file or folder")
-        if not path.is_dir():
-            add(str(path), os.path.realpath(path), None)
-            continue
-        visited.clear()
-        folder(str(path))
-    return files, notices
+        subfolders = sorted(e.name for e in dirs if not e.name.startswith(".") and not e.name.endswith("_files"))
+        stack.extend(os.path.join(root, name) for name in reversed(subfolders))
 
 
 def _read_file(found: ArticleFile) -> tuple[Article | None, Notice | None]:
