@@ -146,9 +146,16 @@ def test_bytes_read_are_capped_whatever_the_file_reports(tmp_path: Path, monkeyp
 
 
 def test_folders_nested_deeper_than_python_recurses_are_read(tmp_path: Path) -> None:
-    deep = tmp_path.joinpath(*["d"] * 1100)  # past Python's recursion limit, within PATH_MAX
-    deep.mkdir(parents=True)
-    (deep / "deep.txt").write_text("A deep article. It is found all the same.")
+    folder = os.open(tmp_path, os.O_RDONLY)
+    for _ in range(1100):  # past Python's recursion limit, within PATH_MAX (made a level at a time)
+        os.mkdir("d", dir_fd=folder)
+        inner = os.open("d", os.O_RDONLY, dir_fd=folder)
+        os.close(folder)
+        folder = inner
+    article = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)
+    os.write(article, b"A deep article. It is found all the same.")
+    os.close(article)
+    os.close(folder)
     (tmp_path / "top.txt").write_text("A top article. It comes first.")
     files, notices = discover([tmp_path])
     assert [f.path.name for f in files] == ["top.txt", "deep.txt"] and notices == []
