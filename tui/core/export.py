@@ -9,6 +9,7 @@ back is ``tui.core.importing``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -106,6 +107,7 @@ _INLINE_SPECIAL = re.compile(
     r"|(?<![^\W_])_|_(?![^\W_])"  # _ that could emphasize (not inside a word like file_name)
     r"|&(?=[#A-Za-z])|%(?=%)|=(?==)"  # entities; Obsidian %%comments%% and ==highlights==
 )
+_MARKUP_CHARACTER = re.compile(r"[\\`*\[\]<>#|~$_&%=]")  # a quick test: most lines have none
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
 
 
@@ -119,7 +121,7 @@ def escape_inline(text: str) -> str:
     character references (``&#32;``) so it is neither stripped nor read as code or
     a hard break.
     """
-    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    escaped = _INLINE_SPECIAL.sub(r"\\\g<0>", text) if _MARKUP_CHARACTER.search(text) else text
     match = _LINE_START.match(escaped)
     if match:
         lead, marker = match.group(1), match.group(2)
@@ -129,6 +131,8 @@ def escape_inline(text: str) -> str:
         else:
             escaped = lead + "\\" + escaped[len(lead) :]
     core = escaped.strip()
+    if len(core) == len(escaped):  # most lines: no whitespace at the edges
+        return escaped
     if not core:
         return "".join(f"&#{ord(c)};" for c in escaped)
     lead = escaped[: escaped.index(core[0])]
@@ -137,6 +141,7 @@ def escape_inline(text: str) -> str:
 
 
 _EDGE_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
 
 
 def literal(text: str) -> list[str]:
@@ -145,8 +150,10 @@ def literal(text: str) -> list[str]:
     Every line is escaped (``escape_inline``); lines of one paragraph are joined with
     hard breaks (a backslash at the end of the line); a blank line separates paragraphs.
     """
+    if "\n" not in text:  # most passages: one line
+        return [escape_inline(text if text.strip() else "")]
     text = _EDGE_BLANK_LINES.sub("", text)  # blank lines at the edges cannot be shown
-    paragraphs = [p for p in re.split(r"\n(?:[ \t]*\n)+", text) if p.strip()] or [""]
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()] or [""]
     out: list[str] = []
     for number, paragraph in enumerate(paragraphs):
         if number:
@@ -161,9 +168,13 @@ def blockquote(passage: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in literal(passage))
 
 
+_TAG_REJECTED = re.compile(r"[^\w/-]+")
+
+
+@functools.lru_cache(maxsize=1024)  # an export repeats a few tags thousands of times
 def tag_label(tag: str) -> str:
     """An Obsidian-style ``#tag``: spaces and punctuation Obsidian rejects become hyphens."""
-    safe = re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-") or "tag"
+    safe = _TAG_REJECTED.sub("-", tag).strip("-") or "tag"
     return f"#{safe}"
 
 
@@ -204,12 +215,13 @@ def _item_markdown(item: Item, color_names: dict[str, str]) -> list[str]:
         details.append("orphaned: not found in the current text; the quote is as annotated")
     else:
         details.append(f"characters {annotation.start}–{annotation.end}")
-    if item.verified is None and not annotation.orphaned:
+    verified = item.verified
+    if verified is None and not annotation.orphaned:
         details.append("not verified: article not loaded")
-    elif annotation.state is AnchorState.REANCHORED and not item.changed:
+    elif annotation.state is AnchorState.REANCHORED and verified is not False:
         details.append("re-anchored")
     lines.append("*" + escape_inline(" · ".join(details)) + "*")
-    if item.changed:
+    if verified is False:
         lines += ["", CHANGED_WARNING, "", blockquote(annotation.selector.exact)]
     return [*lines, ""]
 
