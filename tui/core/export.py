@@ -195,7 +195,7 @@ def _citation(article: Article | None, annotation: Annotation, day: str) -> str:
     """``outlet · author · date · path · <url> · accessed day`` (what is known)."""
     if article is None:
         return escape_inline(f"article not loaded in this session · {display_path(annotation.path)}")
-    parts = [escape_inline(p) for p in (article.citation(), display_path(article.path)) if p]
+    parts = [escape_inline(p) for p in (article.citation(), display_path(article.path, article.location)) if p]
     if url := article.meta.url:
         parts.append(f"<{url}>" if PLAIN_URL.fullmatch(url) else escape_inline(url))
     if day:
@@ -291,6 +291,7 @@ def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "
     """
     a = item.annotation
     meta = item.article.meta if item.article else None
+    where = (item.article.path, item.article.location) if item.article else (a.path, None)
     bodies: list[dict[str, Any]] = []
     if a.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/plain"})
@@ -328,7 +329,7 @@ def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "
             "color": a.color,
             "article": {
                 "id": a.article_id,
-                "path": display_path(item.article.path if item.article else a.path),
+                "path": display_path(*where),
                 **{name: getattr(meta, name) if meta else "" for name in METADATA_FIELDS},
                 "accessed": day,
                 **({"edited": dict(sorted(edits.items()))} if edits else {}),
