@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -74,6 +75,12 @@ def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
 def clean_tags(values: Iterable[object]) -> tuple[str, ...]:
     """Tags from outside (a DB, an import): cleaned, one line each, no empties, no repeats."""
     return unique_tags(normalize_tag(clean_line(v, TAG_MAX)) for v in values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """``clean_tags`` of a DB's tags: a workspace has few sets of tags, each on many annotations."""
+    return clean_tags(tags)
 
 
 def parse_tags(value: str, known: Iterable[str] = ()) -> tuple[str, ...]:
@@ -179,13 +186,14 @@ class Annotation:
     def from_doc(cls, doc: Mapping[str, Any]) -> Annotation:
         selector = Selector.from_dict(doc["selector"])
         anchor = doc.get("anchor") or {}
+        tags = doc.get("tags", ())
         return cls(
             id=str(doc["id"]),
             article_id=str(doc["article_id"]),
             path=str(doc.get("path", "")),
             selector=selector,
             color=color if (color := doc.get("color")) in COLORS else "yellow",
-            tags=clean_tags(doc.get("tags", ())),
+            tags=_stored_tags(tuple(tags)) if all(type(t) is str for t in tags) else clean_tags(tags),
             note=clean_text(str(doc.get("note", ""))),
             created=clean_line(doc.get("created", ""), 40),
             updated=clean_line(doc.get("updated", ""), 40),

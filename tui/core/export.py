@@ -9,6 +9,7 @@ back is ``tui.core.importing``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -105,6 +106,7 @@ _INLINE_SPECIAL = re.compile(
     r"|(?<![^\W_])_|_(?![^\W_])"  # _ that could emphasize (not inside a word like file_name)
     r"|&(?=[#A-Za-z])|%(?=%)|=(?==)"  # entities; Obsidian %%comments%% and ==highlights==
 )
+_MARKUP_CHARACTER = re.compile(r"[\\`*\[\]<>#|~$_&%=]")  # a quick test: most lines have none
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d{1,9}(?=[.)]))")
 
 
@@ -118,7 +120,7 @@ def escape_inline(text: str) -> str:
     character references (``&#32;``) so it is neither stripped nor read as code or
     a hard break.
     """
-    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    escaped = _INLINE_SPECIAL.sub(r"\\\g<0>", text) if _MARKUP_CHARACTER.search(text) else text
     match = _LINE_START.match(escaped)
     if match:
         lead, marker = match.group(1), match.group(2)
@@ -128,6 +130,8 @@ def escape_inline(text: str) -> str:
         else:
             escaped = lead + "\\" + escaped[len(lead) :]
     core = escaped.strip()
+    if len(core) == len(escaped):  # most lines: no whitespace at the edges
+        return escaped
     if not core:
         return "".join(f"&#{ord(c)};" for c in escaped)
     lead = escaped[: escaped.index(core[0])]
@@ -136,6 +140,7 @@ def escape_inline(text: str) -> str:
 
 
 _EDGE_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+|(?:\n[ \t]*)+\Z")
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
 
 
 def literal(text: str) -> list[str]:
@@ -144,8 +149,10 @@ def literal(text: str) -> list[str]:
     Every line is escaped (``escape_inline``); lines of one paragraph are joined with
     hard breaks (a backslash at the end of the line); a blank line separates paragraphs.
     """
+    if "\n" not in text:  # most passages: one line
+        return [escape_inline(text if text.strip() else "")]
     text = _EDGE_BLANK_LINES.sub("", text)  # blank lines at the edges cannot be shown
-    paragraphs = [p for p in re.split(r"\n(?:[ \t]*\n)+", text) if p.strip()] or [""]
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()] or [""]
     out: list[str] = []
     for number, paragraph in enumerate(paragraphs):
         if number:
@@ -160,9 +167,13 @@ def blockquote(passage: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in literal(passage))
 
 
+_TAG_REJECTED = re.compile(r"[^\w/-]+")
+
+
+@functools.lru_cache(maxsize=1024)  # an export repeats a few tags thousands of times
 def tag_label(tag: str) -> str:
     """An Obsidian-style ``#tag``: spaces and punctuation Obsidian rejects become hyphens."""
-    safe = re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-") or "tag"
+    safe = _TAG_REJECTED.sub("-", tag).strip("-") or "tag"
     return f"#{safe}"
 
 
@@ -183,7 +194,7 @@ def _citation(article: Article | None, annotation: Annotation, day: str) -> str:
     """``outlet · author · date · path · <url> · accessed day`` (what is known)."""
     if article is None:
         return escape_inline(f"article not loaded in this session · {display_path(annotation.path)}")
-    parts = [escape_inline(p) for p in (article.citation(), display_path(article.path)) if p]
+    parts = [escape_inline(p) for p in (article.citation(), display_path(article.path, article.location)) if p]
     if url := article.meta.url:
         parts.append(f"<{url}>" if PLAIN_URL.fullmatch(url) else escape_inline(url))
     if day:
@@ -203,12 +214,13 @@ def _item_markdown(item: Item, color_names: dict[str, str]) -> list[str]:
         details.append("orphaned: not found in the current text; the quote is as annotated")
     else:
         details.append(f"characters {annotation.start}–{annotation.end}")
-    if item.verified is None and not annotation.orphaned:
+    verified = item.verified
+    if verified is None and not annotation.orphaned:
         details.append("not verified: article not loaded")
-    elif annotation.state is AnchorState.REANCHORED and not item.changed:
+    elif annotation.state is AnchorState.REANCHORED and verified is not False:
         details.append("re-anchored")
     lines.append("*" + escape_inline(" · ".join(details)) + "*")
-    if item.changed:
+    if verified is False:
         lines += ["", CHANGED_WARNING, "", blockquote(annotation.selector.exact)]
     return [*lines, ""]
 
@@ -278,6 +290,7 @@ def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "
     """
     a = item.annotation
     meta = item.article.meta if item.article else None
+    where = (item.article.path, item.article.location) if item.article else (a.path, None)
     bodies: list[dict[str, Any]] = []
     if a.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/plain"})
@@ -315,7 +328,7 @@ def w3c_annotation(item: Item, edits: dict[str, str] | None = None, day: str = "
             "color": a.color,
             "article": {
                 "id": a.article_id,
-                "path": display_path(item.article.path if item.article else a.path),
+                "path": display_path(*where),
                 **{name: getattr(meta, name) if meta else "" for name in METADATA_FIELDS},
                 "accessed": day,
                 **({"edited": dict(sorted(edits.items()))} if edits else {}),
