@@ -146,16 +146,20 @@ def test_bytes_read_are_capped_whatever_the_file_reports(tmp_path: Path, monkeyp
 
 
 def test_folders_nested_deeper_than_python_recurses_are_read(tmp_path: Path) -> None:
-    folder = os.open(tmp_path, os.O_RDONLY)
+    folders = [os.open(tmp_path, os.O_RDONLY)]
     for _ in range(1100):  # past Python's recursion limit, within PATH_MAX (made a level at a time)
-        os.mkdir("d", dir_fd=folder)
-        inner = os.open("d", os.O_RDONLY, dir_fd=folder)
-        os.close(folder)
-        folder = inner
-    article = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)
+        os.mkdir("d", dir_fd=folders[-1])
+        folders.append(os.open("d", os.O_RDONLY, dir_fd=folders[-1]))
+    article = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folders[-1])
     os.write(article, b"A deep article. It is found all the same.")
     os.close(article)
-    os.close(folder)
     (tmp_path / "top.txt").write_text("A top article. It comes first.")
-    files, notices = discover([tmp_path])
-    assert [f.path.name for f in files] == ["top.txt", "deep.txt"] and notices == []
+    try:
+        files, notices = discover([tmp_path])
+        assert [f.path.name for f in files] == ["top.txt", "deep.txt"] and notices == []
+    finally:  # a level at a time again: pytest's own clean-up recurses
+        os.unlink("deep.txt", dir_fd=folders[-1])
+        for inner, outer in zip(reversed(folders[1:]), reversed(folders[:-1]), strict=True):
+            os.close(inner)
+            os.rmdir("d", dir_fd=outer)
+        os.close(folders[0])
