@@ -171,10 +171,9 @@ def _walk_folder(
     reported once and not followed.
     """
     visited: set[str] = set()
-    stack = [top]
+    stack = [(top, os.path.realpath(top))]  # a folder and its resolved path
     while stack:
-        root = stack.pop()
-        real_root = os.path.realpath(root)
+        root, real_root = stack.pop()
         if real_root in visited:
             notices.append(Notice(Path(root), "folder link loops back; not followed again", True))
             continue
@@ -206,8 +205,11 @@ def _walk_folder(
             seen.add(real)
             files.append((entry.path, real, stat))
         # A browser's "save page" puts the page's assets (and ad frames) in NAME_files/.
-        subfolders = sorted(e.name for e in dirs if not e.name.startswith(".") and not e.name.endswith("_files"))
-        stack.extend(os.path.join(root, name) for name in reversed(subfolders))
+        subfolders = sorted(
+            (e for e in dirs if not e.name.startswith(".") and not e.name.endswith("_files")), key=lambda e: e.name
+        )
+        for entry in reversed(subfolders):  # resolved as files are: only a link costs a realpath
+            stack.append((entry.path, os.path.realpath(entry.path) if entry.is_symlink() else inside + entry.name))
 
 
 def _read_file(found: ArticleFile) -> tuple[Article | None, Notice | None]:
