@@ -330,7 +330,7 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
     # Moving the folder too: the article is found by its new path (edited: new id, same path is gone).
     app = make_app(db, [folder])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await wait_for_notice(pilot, "could not be placed")  # at once: a notice goes after a few seconds
         states = {a.selector.exact: a for a in app.workspace.annotations()}
         moved = states[QUOTE]
         assert moved.state is AnchorState.REANCHORED
@@ -342,7 +342,6 @@ async def test_edited_article_reanchors_or_orphans(db: Path, tmp_path: Path, in_
         assert len(prompts) == 3  # the placed one, the Orphans heading, the orphan
         assert any("Orphans" in p for p in prompts)
         assert any("money-laundering and corruption" in p and "orphaned" in p for p in prompts)
-        await wait_for_notice(pilot, "could not be placed")
 
 
 async def test_color_names_from_the_palette_show_in_help(db: Path, in_root: Path) -> None:

@@ -103,6 +103,7 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
         assert isinstance(screen, FeedsScreen)
         await wait_until(pilot, lambda: screen.lines)
         assert screen.lines == ["Example News: 3 new, 0 known"]
+        await wait_for_notice(pilot, "Example News: 3 new")
         listing = app.query_one(ArticleList)
         assert listing.count == 6
         new = [listing.item_text(i) for i in range(listing.count) if "\nnew · " in listing.item_text(i)]
@@ -114,7 +115,6 @@ async def test_refresh_feeds_from_the_palette_marks_new_articles(site: NewsServe
         app.open_article(app.workspace.corpus.articles[index].id)
         await pilot.pause()
         assert "\nnew · " not in listing.item_text(index)
-        await wait_for_notice(pilot, "Example News: 3 new")
     with Store(db, readonly=True) as store:
         assert len(store.unread()) == 2
         [state] = store.feeds().values()
