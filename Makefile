@@ -16,17 +16,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsreader $(ARGS)
 
-# Tests run in parallel (pytest-xdist): most of a Pilot test's time is waiting for the app to go idle.
+# Tests run in parallel (pytest-xdist): a worker per core for the whole suite (its tmux and kill -9
+# tests want a machine that is not overloaded); twice that for the fast subset, whose Pilot tests
+# spend most of their time waiting for the app to go idle.
 JOBS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(JOBS) --dist worksteal
+FAST_JOBS ?= 4
+PYTEST := $(BIN)/python -m pytest --dist worksteal
 
 ## test: set up, then run the whole test suite
 test: $(STAMP)
-	$(PYTEST)
+	$(PYTEST) -n $(JOBS)
 
 ## test-fast: the suite without the slow tests (kill -9 loops, tmux, bench smoke), to run often
 test-fast: $(STAMP)
-	$(PYTEST) -m "not slow"
+	$(PYTEST) -n $(FAST_JOBS) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check tui tests bench
