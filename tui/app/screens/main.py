@@ -137,10 +137,9 @@ class MainScreen(Screen[None]):
         self.query_one(ReaderPane).border_title = (article.meta.outlet if article else "") or "Reader"
         self.news.refresh_annotations()
 
-    def _entries(self, annotations: Iterable[Annotation]) -> tuple[list[Entry], list[Entry]]:
-        """Entries in reading order, then orphans; after the pane's filter."""
+    def _entries(self, annotations: Iterable[Annotation], names: dict[str, str]) -> tuple[list[Entry], list[Entry]]:
+        """Entries in reading order, then orphans; after the pane's filter (``names``: the colors')."""
         workspace = self.news.workspace
-        names = workspace.store.color_names()
 
         def entry(annotation: Annotation) -> Entry:
             return Entry(annotation, workspace.quote_of(annotation), f"{annotation.color}: {names[annotation.color]}")
@@ -150,23 +149,22 @@ class MainScreen(Screen[None]):
 
     def refresh_notes(self) -> None:
         workspace, pane = self.news.workspace, self.notes
+        names = workspace.store.color_names()
         groups: list[NoteGroup] = []
         if pane.scope == "all":
             by_article: dict[str, list[Annotation]] = {}
             for annotation in workspace.annotations():
-                if workspace.article_of(annotation) is not None:
-                    by_article.setdefault(annotation.article_id, []).append(annotation)
-            for article in workspace.corpus.articles:
+                by_article.setdefault(annotation.article_id, []).append(annotation)
+            for article in workspace.corpus.articles:  # an annotation on no loaded article is not listed
                 if article.id in by_article:
-                    placed, orphans = self._entries(by_article[article.id])
+                    placed, orphans = self._entries(by_article[article.id], names)
                     title = f"{article.meta.outlet or article.file_name} — {shorten(article.meta.title, 60)}"
                     groups.append(NoteGroup(title, placed + orphans))
         elif self.current is not None:
-            placed, orphans = self._entries(workspace.annotations(self.current.id))
+            placed, orphans = self._entries(workspace.annotations(self.current.id), names)
             groups = [NoteGroup("", placed), NoteGroup("Orphans — not found in the current text", orphans)]
         label = ""
         if pane.filter is not None:
-            names = workspace.store.color_names()
             label = pane.filter if pane.filter.startswith("#") else f"{pane.filter} ({names[pane.filter]})"
         pane.show(groups, filter_label=label)
         under = self.reader.annotation_at(self.reader.cursor)
